@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * dmaapi: the kernel's DMA API for userspace drivers.
+ *
+ * Every ioctl takes one argument struct.  Each struct starts with
+ * "__u32 size" (the size userspace knows, sizeof() of its copy of the struct)
+ * and "__u32 flags".  The kernel accepts a shorter struct than its own if it
+ * still covers every field the command needs (missing tail = zero) and a
+ * longer one if the bytes it does not know are zero.  Output fields are
+ * written back up to min(size, kernel size).
+ *
+ * DOC: General ioctl format and errors
+ *
+ * ENOTTY     unknown ioctl command
+ * E2BIG      the struct is longer than the kernel's and the unknown tail is
+ *            not zero
+ * EINVAL     a field is invalid: size too short, non-zero reserved field,
+ *            bad direction, bad alignment, zero length, or a mask narrower
+ *            than the platform supports
+ * EOPNOTSUPP an unknown flag bit, or a known flag this device cannot honour
+ * ENOENT     no object with this handle in this file
+ * ENOMEM     out of memory, or the module's size or handle limit is reached
+ * EOVERFLOW  offset + length wraps around or ends past the object
+ * ERANGE     the DMA address the kernel produced does not fit the file's DMA
+ *            mask; nothing is kept, and the offending address is written
+ *            back in dma_addr
+ * EDOM       the DMA address the kernel produced is not aligned as asked;
+ *            nothing is kept, and the address is written back in dma_addr
+ * EFAULT     a user pointer is bad or its pages cannot be pinned
+ * EIO        the DMA layer refused the device's mask or a mapping
+ * ENODEV     the device was unbound or removed; only close() and FREE work
+ * EACCES     opening the node needs CAP_SYS_RAWIO unless udev grants access
+ * EPERM      pinning more pages than RLIMIT_MEMLOCK allows
+ * EBADF      mmap without MAP_SHARED
+ * ENXIO      mmap of a range outside an allocation or of a mapping handle
+ */
+#ifndef _UAPI_LINUX_DMAAPI_H
+#define _UAPI_LINUX_DMAAPI_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define DMAAPI_API_VERSION 1
+
+#define DMAAPI_TYPE 0xDA
+
+enum {
+	DMAAPI_CMD_BASE = 0x80,
+	DMAAPI_CMD_GET_INFO = DMAAPI_CMD_BASE,
+	DMAAPI_CMD_SET_MASK,
+	DMAAPI_CMD_ALLOC,
+	DMAAPI_CMD_FREE,
+	DMAAPI_CMD_MAP_USER,
+	DMAAPI_CMD_SYNC,
+};
+
+/* Directions: the values of the kernel's enum dma_data_direction. */
+#define DMAAPI_DIR_BIDIRECTIONAL 0
+#define DMAAPI_DIR_TO_DEVICE 1
+#define DMAAPI_DIR_FROM_DEVICE 2
+
+/* dmaapi_info.dev_flags */
+#define DMAAPI_DEV_COHERENT (1U << 0) /* CPU caches are coherent with the device */
+#define DMAAPI_DEV_IOMMU (1U << 1)    /* an IOMMU translates the device's DMA */
+#define DMAAPI_DEV_DEFAULT (1U << 2)  /* the module's own default device */
+#define DMAAPI_DEV_PCI (1U << 3)      /* the device is a PCI device */
+
+/**
+ * struct dmaapi_info - ioctl(DMAAPI_IOCTL_GET_INFO)
+ * @size: sizeof(struct dmaapi_info)
+ * @flags: must be 0
+ * @api_version: DMAAPI_API_VERSION of the module (out)
+ * @page_size: kernel page size; mmap offsets and lengths are multiples (out)
+ * @dma_mask: the mask this file allocates and maps under (out)
+ * @device_mask: the device's streaming DMA mask (out)
+ * @bus_limit: the bus's DMA limit, 0 if none (out)
+ * @dev_flags: DMAAPI_DEV_* (out)
+ * @max_handles: most live handles one file may hold (out)
+ * @max_alloc_size: largest allocation or mapping in bytes (out)
+ * @handles: live handles in this file (out)
+ * @__reserved: must be 0
+ * @bytes: bytes allocated or mapped by this file (out)
+ */
+struct dmaapi_info {
+	__u32 size;
+	__u32 flags;
+	__u32 api_version;
+	__u32 page_size;
+	__aligned_u64 dma_mask;
+	__aligned_u64 device_mask;
+	__aligned_u64 bus_limit;
+	__u32 dev_flags;
+	__u32 max_handles;
+	__aligned_u64 max_alloc_size;
+	__u32 handles;
+	__u32 __reserved;
+	__aligned_u64 bytes;
+};
+#define DMAAPI_IOCTL_GET_INFO _IO(DMAAPI_TYPE, DMAAPI_CMD_GET_INFO)
+
+/**
+ * struct dmaapi_set_mask - ioctl(DMAAPI_IOCTL_SET_MASK)
+ * @size: sizeof(struct dmaapi_set_mask)
+ * @flags: must be 0
+ * @mask: DMA mask, a contiguous run of low bits (2^n - 1, n >= 12)
+ *
+ * Sets the device's streaming and coherent mask (dma_set_mask_and_coherent)
+ * and makes @mask the limit every later allocation and mapping of this file
+ * is checked against.  EIO if the platform cannot address memory under
+ * @mask.
+ */
+struct dmaapi_set_mask {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 mask;
+};
+#define DMAAPI_IOCTL_SET_MASK _IO(DMAAPI_TYPE, DMAAPI_CMD_SET_MASK)
+
+/* dmaapi_alloc.flags */
+#define DMAAPI_ALLOC_CACHED (1U << 0) /* cached memory with real syncs (dma_alloc_pages) */
+
+/* dmaapi_alloc.out_flags and dmaapi_map_user.out_flags */
+#define DMAAPI_OUT_NEED_SYNC (1U << 0) /* syncs do work: call DMAAPI_IOCTL_SYNC */
+#define DMAAPI_OUT_BOUNCED (1U << 1)   /* the kernel bounces through its own buffer */
+
+/**
+ * struct dmaapi_alloc - ioctl(DMAAPI_IOCTL_ALLOC)
+ * @size: sizeof(struct dmaapi_alloc)
+ * @flags: 0 for coherent memory (dma_alloc_coherent), or DMAAPI_ALLOC_CACHED
+ * @direction: DMAAPI_DIR_*; the direction cached memory is synced in (must be
+ *             valid for coherent memory too)
+ * @handle: id of the new allocation, never 0 (out)
+ * @length: bytes to allocate, > 0
+ * @align: alignment of the DMA address, a power of two, 0 means page size
+ * @dma_addr: the device's address of the buffer (out; also on ERANGE, EDOM)
+ * @mmap_offset: offset to pass to mmap() to map the buffer (out)
+ * @out_flags: DMAAPI_OUT_* (out)
+ * @__reserved: must be 0
+ *
+ * The memory is zeroed.  mmap() it with MAP_SHARED at @mmap_offset; the
+ * memory stays alive while it is mapped, even after DMAAPI_IOCTL_FREE.
+ */
+struct dmaapi_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 direction;
+	__u32 handle;
+	__aligned_u64 length;
+	__aligned_u64 align;
+	__aligned_u64 dma_addr;
+	__aligned_u64 mmap_offset;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define DMAAPI_IOCTL_ALLOC _IO(DMAAPI_TYPE, DMAAPI_CMD_ALLOC)
+
+/**
+ * struct dmaapi_free - ioctl(DMAAPI_IOCTL_FREE)
+ * @size: sizeof(struct dmaapi_free)
+ * @flags: must be 0
+ * @handle: an allocation or a mapping of this file
+ * @__reserved: must be 0
+ *
+ * Frees an allocation (its memory lives on until the last munmap) or unmaps
+ * and unpins a user mapping, without syncing.  Works after ENODEV too.
+ */
+struct dmaapi_free {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 __reserved;
+};
+#define DMAAPI_IOCTL_FREE _IO(DMAAPI_TYPE, DMAAPI_CMD_FREE)
+
+/**
+ * struct dmaapi_map_user - ioctl(DMAAPI_IOCTL_MAP_USER)
+ * @size: sizeof(struct dmaapi_map_user)
+ * @flags: must be 0
+ * @uaddr: start of the user buffer
+ * @length: its length in bytes, > 0
+ * @direction: DMAAPI_DIR_*
+ * @handle: id of the new mapping, never 0 (out)
+ * @align: required alignment of the DMA address, a power of two, 0 = none
+ * @dma_addr: the device's address of @uaddr (out; also on ERANGE, EDOM)
+ * @out_flags: DMAAPI_OUT_* (out)
+ * @__reserved: must be 0
+ *
+ * Pins the pages long-term (charged to RLIMIT_MEMLOCK) and gives the device
+ * one contiguous DMA range.  Where the pages cannot be mapped as one range
+ * under the mask, the kernel bounces through a contiguous buffer of its own:
+ * the map and DMAAPI_IOCTL_SYNC copy between the two exactly as swiotlb does
+ * (for device: user to bounce for TO_DEVICE and BIDIRECTIONAL; for CPU:
+ * bounce to user for FROM_DEVICE and BIDIRECTIONAL).  The bounce buffer keeps
+ * the sub-page offset of @uaddr.
+ */
+struct dmaapi_map_user {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 uaddr;
+	__aligned_u64 length;
+	__u32 direction;
+	__u32 handle;
+	__aligned_u64 align;
+	__aligned_u64 dma_addr;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define DMAAPI_IOCTL_MAP_USER _IO(DMAAPI_TYPE, DMAAPI_CMD_MAP_USER)
+
+/* dmaapi_sync.flags: exactly one of */
+#define DMAAPI_SYNC_FOR_CPU (1U << 0)    /* dma_sync_*_for_cpu: before the CPU reads */
+#define DMAAPI_SYNC_FOR_DEVICE (1U << 1) /* dma_sync_*_for_device: before the device reads */
+
+/**
+ * struct dmaapi_sync - ioctl(DMAAPI_IOCTL_SYNC)
+ * @size: sizeof(struct dmaapi_sync)
+ * @flags: DMAAPI_SYNC_FOR_CPU or DMAAPI_SYNC_FOR_DEVICE
+ * @handle: an allocation or a mapping of this file
+ * @__reserved: must be 0
+ * @offset: first byte of the range, from the start of the object
+ * @length: bytes in the range, > 0
+ *
+ * Syncs the range in the object's direction.  A no-op that succeeds for
+ * coherent allocations and wherever DMAAPI_OUT_NEED_SYNC was not reported.
+ */
+struct dmaapi_sync {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 __reserved;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+};
+#define DMAAPI_IOCTL_SYNC _IO(DMAAPI_TYPE, DMAAPI_CMD_SYNC)
+
+/* mmap offset of allocation @handle: handle << DMAAPI_MMAP_SHIFT */
+#define DMAAPI_MMAP_SHIFT 32
+
+#endif /* _UAPI_LINUX_DMAAPI_H */
