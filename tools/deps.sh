@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Installs the Debian packages dmaapi needs to build and to test in booted
+# kernels, and unpacks the 6.12 kernel source (for the kselftest harness and
+# checkpatch) into the cache.  As root it installs what is missing; otherwise
+# it prints the command to run.  Used by `make check`, `make demo` and CI.
+set -e
+
+PKGS="build-essential pkg-config cpio gzip xz-utils kmod
+linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
+linux-source-6.12 qemu-system-x86 busybox-static libkmod-dev valgrind clang sparse"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "dmaapi: missing Debian packages:$missing" >&2
+		echo "run as root: apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+		exit 1
+	fi
+	echo "dmaapi: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >&2
+fi
+
+# The kernel source: kselftest harness headers and checkpatch come from it.
+cache=${DMAAPI_CACHE:-/var/cache/dmaapi}
+src=$cache/linux-source-6.12
+if [ ! -f "$src/.dmaapi-unpacked" ]; then
+	mkdir -p "$cache"
+	echo "dmaapi: unpacking linux-source-6.12 into $cache" >&2
+	rm -rf "$src"
+	tar -C "$cache" -xf /usr/src/linux-source-6.12.tar.xz
+	touch "$src/.dmaapi-unpacked"
+fi
