@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdmaapi - the kernel's DMA API for userspace drivers.
+ *
+ * The library models the Rust crate dma-api 0.7: a backend (struct
+ * dmaapi_ops, the crate's DmaOp trait) and three containers built on it:
+ *
+ *   struct dmaapi_array  DArray<T>     zeroed DMA memory, an array of elements
+ *   struct dmaapi_box    DBox<T>       zeroed DMA memory, one value
+ *   struct dmaapi_map    SArrayPtr<T>  an existing buffer mapped for DMA
+ *
+ * A device either runs on the kernel module (dmaapi_device_open(): the ioctls
+ * of /dev/dmaapi) or on any backend the caller supplies (dmaapi_device_new()).
+ *
+ * Cache-sync rule, applied on every element access of arrays and boxes and
+ * on the explicit syncs of mapped arrays:
+ *
+ *   operation       TO_DEVICE  FROM_DEVICE  BIDIRECTIONAL
+ *   confirm_write   flush      nothing      flush        (CPU wrote, device reads)
+ *   prepare_read    nothing    invalidate   invalidate   (device wrote, CPU reads)
+ *
+ * Where a sync is provably unnecessary (the region lacks
+ * DMAAPI_REGION_NEED_SYNC: coherent memory, a coherent device without a
+ * bounce buffer), the library does not call the backend, and so makes no
+ * system call.
+ *
+ * Errors: every int-returning call returns 0 or a negative DMAAPI_ERR_*
+ * code, and on failure records the details in dmaapi_last_error(), which is
+ * per thread.  Success leaves dmaapi_last_error() untouched.
+ *
+ * Threads: a device may be used from several threads at once (the Linux
+ * backend's ioctls are thread-safe; a custom backend must be too).  One
+ * container must not be used by two threads at once without a lock.
+ *
+ * Lifetimes: every container keeps a reference on its device, so
+ * dmaapi_device_close() may be called before the containers are freed; the
+ * device (and its file descriptor) goes away with its last container.
+ * Every pointer a getter returns is owned by the object it came from and
+ * stays valid until that object is freed.
+ */
+#ifndef DMAAPI_H
+#define DMAAPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Basic types                                                               */
+
+/** A device-side (bus) address: the crate's DmaAddr. */
+typedef uint64_t dmaapi_addr_t;
+
+/** Direction of a transfer; the values equal the kernel's dma_data_direction. */
+enum dmaapi_direction {
+	DMAAPI_BIDIRECTIONAL = 0,
+	DMAAPI_TO_DEVICE = 1,
+	DMAAPI_FROM_DEVICE = 2,
+};
+
+/** Every int-returning call returns 0 or a negative DMAAPI_ERR_* code. */
+enum dmaapi_error_code {
+	DMAAPI_ERR_NO_MEMORY = 1,      /* DmaError::NoMemory */
+	DMAAPI_ERR_LAYOUT,             /* DmaError::LayoutError: align not a power of two, size overflow */
+	DMAAPI_ERR_DMA_MASK,           /* DmaError::DmaMaskNotMatch { addr, mask } */
+	DMAAPI_ERR_ALIGN,              /* DmaError::AlignMismatch { required, address } */
+	DMAAPI_ERR_NULL_POINTER,       /* DmaError::NullPointer */
+	DMAAPI_ERR_ZERO_SIZED,         /* DmaError::ZeroSizedBuffer */
+	DMAAPI_ERR_INDEX,              /* index out of range (the crate's None) */
+	DMAAPI_ERR_SYSTEM,             /* the OS refused: sys_errno says why */
+};
+
+/** Details of a failure; see dmaapi_last_error(). */
+struct dmaapi_error {
+	int code;          /* DMAAPI_ERR_*, positive */
+	int sys_errno;     /* for DMAAPI_ERR_SYSTEM, and the errno behind any code */
+	uint64_t addr;     /* DMA_MASK: offending address; ALIGN: the address */
+	uint64_t mask;     /* DMA_MASK: the mask */
+	uint64_t required; /* ALIGN: the required alignment */
+};
+
+/**
+ * dmaapi_last_error() - this thread's last failure.
+ *
+ * Returns a pointer to thread-local storage owned by the library, valid in
+ * the calling thread for the thread's lifetime; overwritten by the next
+ * failure in the same thread.  All fields are zero before the first failure.
+ */
+const struct dmaapi_error *dmaapi_last_error(void);
+
+/**
+ * dmaapi_strerror() - a static English description of an error code.
+ * @code: DMAAPI_ERR_* or its negation (the return value of a call).
+ *
+ * Unknown codes give a generic string.  Never returns NULL; the string is
+ * static and must not be freed.
+ */
+const char *dmaapi_strerror(int code);
+
+/**
+ * dmaapi_addr_checked_add() - @a + @rhs, the crate's DmaAddr::checked_add.
+ *
+ * Stores the sum in *@out (if @out is not NULL) and returns true, or returns
+ * false, leaving *@out alone, if the sum does not fit in 64 bits.
+ */
+bool dmaapi_addr_checked_add(dmaapi_addr_t a, uint64_t rhs, dmaapi_addr_t *out);
+
+/**
+ * dmaapi_version() - the library's version at run time, e.g. "0.1.0".
+ *
+ * Static string, never NULL.
+ */
+const char *dmaapi_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Backends: struct dmaapi_ops, the crate's DmaOp trait                      */
+
+/* struct dmaapi_region.flags */
+/* Syncs of this region do real work.  The library sets it before calling
+ * alloc_coherent/map_single; a backend clears it where syncs are no-ops, and
+ * then the library never calls prepare_read/confirm_write/flush/invalidate
+ * for the region. */
+#define DMAAPI_REGION_NEED_SYNC (1U << 0)
+/* alloc_coherent: the caller asked for cached memory with real syncs
+ * (dmaapi_array_zero_with_flags(..., DMAAPI_MEM_CACHED, ...)).  Set by the
+ * library; a backend that cannot honour it fails with -DMAAPI_ERR_SYSTEM
+ * and errno EOPNOTSUPP, or gives coherent memory and clears NEED_SYNC. */
+#define DMAAPI_REGION_CACHED (1U << 1)
+/* The region is a mapping of an existing buffer (map_single), not an
+ * allocation.  Set by the library. */
+#define DMAAPI_REGION_MAPPED (1U << 2)
+/* The backend bounces the region through its own buffer (informational,
+ * set by the backend). */
+#define DMAAPI_REGION_BOUNCED (1U << 3)
+
+/**
+ * struct dmaapi_region - one allocation or mapping, shared by the library
+ * and the backend (the crate's DmaHandle / DmaMapHandle).
+ * @cpu_addr: CPU address of the first byte.  map_single: the caller's
+ *            buffer (in).  alloc_coherent: set by the backend (out).
+ * @dma_addr: the device's address of the first byte (out).  On a
+ *            -DMAAPI_ERR_DMA_MASK or -DMAAPI_ERR_ALIGN failure the backend
+ *            stores the offending address here.
+ * @size: length in bytes, > 0 (in).
+ * @align: required alignment of @dma_addr, a power of two (in).
+ * @dir: the direction the region is used and synced in (in).
+ * @flags: DMAAPI_REGION_* (in/out, see each flag).
+ * @cookie: the backend's own per-region data, e.g. a kernel handle or a
+ *          pointer cast to uintptr_t (out; the library never reads it).
+ *
+ * The library owns the struct; the backend fills its out fields in
+ * alloc_coherent/map_single and may read it in every later callback.
+ */
+struct dmaapi_region {
+	void *cpu_addr;
+	dmaapi_addr_t dma_addr;
+	size_t size;
+	size_t align;
+	enum dmaapi_direction dir;
+	uint32_t flags;
+	uint64_t cookie;
+};
+
+/* struct dmaapi_device_info.flags: the same bits as the kernel's dev_flags */
+#define DMAAPI_INFO_COHERENT (1U << 0) /* CPU caches are coherent with the device */
+#define DMAAPI_INFO_IOMMU (1U << 1)    /* an IOMMU translates the device's DMA */
+#define DMAAPI_INFO_DEFAULT (1U << 2)  /* the kernel module's own default device */
+#define DMAAPI_INFO_PCI (1U << 3)      /* a PCI device */
+#define DMAAPI_INFO_KERNEL (1U << 16)  /* the device runs on the kernel module */
+
+/**
+ * struct dmaapi_device_info - what dmaapi_device_info() reports.
+ * @api_version: the kernel module's API version; 0 for custom backends
+ * @flags: DMAAPI_INFO_*
+ * @page_size: page size of the backend (mmap granularity for the kernel)
+ * @dma_mask: the mask the device allocates and maps under
+ * @device_mask: the device's streaming DMA mask (custom backends: @dma_mask)
+ * @bus_limit: the bus's DMA limit, 0 if none or unknown
+ * @max_alloc_size: largest allocation or mapping in bytes, 0 if unknown
+ * @max_handles: most live allocations and mappings, 0 if unknown
+ * @handles: live allocations and mappings now (kernel only, else 0)
+ * @bytes: bytes allocated or mapped now (kernel only, else 0)
+ * @reserved: zero
+ */
+struct dmaapi_device_info {
+	uint32_t api_version;
+	uint32_t flags;
+	uint64_t page_size;
+	uint64_t dma_mask;
+	uint64_t device_mask;
+	uint64_t bus_limit;
+	uint64_t max_alloc_size;
+	uint32_t max_handles;
+	uint32_t handles;
+	uint64_t bytes;
+	uint64_t reserved[4];
+};
+
+/**
+ * struct dmaapi_ops - a DMA backend, the crate's DmaOp trait.
+ *
+ * Every callback gets the @ctx given to dmaapi_device_new() first.  Callbacks
+ * returning int return 0 or a negative DMAAPI_ERR_* code; for
+ * -DMAAPI_ERR_SYSTEM they leave errno set to the reason (the library copies
+ * errno into sys_errno for every code).  The library fills mask/required of
+ * dmaapi_last_error() itself.  The ops struct and @ctx must stay valid until
+ * the device is gone (after dmaapi_device_close() and the last container's
+ * free).
+ *
+ * Required:
+ * @page_size: the backend's page size in bytes.
+ * @map_single: make @r->cpu_addr .. + @r->size (the caller's buffer) one
+ *     contiguous DMA range for a device limited to @dma_mask, aligned to
+ *     @r->align: set @r->dma_addr, optionally @r->cookie, and clear
+ *     DMAAPI_REGION_NEED_SYNC if syncs are no-ops.  Must leave the buffer's
+ *     contents visible to the device as a confirm_write would.
+ * @unmap_single: undo map_single, without syncing.
+ * @alloc_coherent: allocate @r->size bytes of ZEROED memory visible to the
+ *     device, for @dma_mask and @r->align: set @r->cpu_addr, @r->dma_addr,
+ *     optionally @r->cookie, and clear DMAAPI_REGION_NEED_SYNC if syncs are
+ *     no-ops (coherent memory).  DMAAPI_REGION_CACHED in @r->flags asks for
+ *     cached memory.  Running out of memory is -DMAAPI_ERR_NO_MEMORY.
+ * @dealloc_coherent: free what alloc_coherent returned.
+ *
+ * Whatever the backend returns, the library checks that
+ * dma_addr + size - 1 <= dma_mask and that dma_addr is aligned; if not it
+ * undoes the call (unmap_single/dealloc_coherent) and fails with
+ * DMAAPI_ERR_DMA_MASK or DMAAPI_ERR_ALIGN.
+ *
+ * Optional (NULL = the crate's default):
+ * @flush: write CPU caches back to memory for [@addr, @addr + @size).
+ *     Default: a full memory barrier, then on aarch64 "dc cvac" per line.
+ * @invalidate: drop CPU cache lines for the range so the CPU sees what the
+ *     device wrote.  Default: on aarch64 "dc civac" per line (EL0 cannot
+ *     "dc ivac"), then a full memory barrier.
+ * @flush_invalidate: both at once.  Kept for parity with DmaOp; the
+ *     library's defaults do not call it.
+ * @prepare_read: the device wrote [@offset, @offset + @size) of @r, the CPU
+ *     is about to read it (dma_sync_single_range_for_cpu).  Default: invalidate
+ *     for FROM_DEVICE and BIDIRECTIONAL, nothing for TO_DEVICE.
+ * @confirm_write: the CPU wrote [@offset, @offset + @size) of @r, the device
+ *     is about to read it (dma_sync_single_range_for_device).  Default: flush
+ *     for TO_DEVICE and BIDIRECTIONAL, nothing for FROM_DEVICE.
+ *     prepare_read/confirm_write are called for every direction (the
+ *     direction is @r->dir), only for regions with DMAAPI_REGION_NEED_SYNC,
+ *     and never with @size 0.
+ * @info: fill in what the backend knows of @info; the library has already
+ *     set page_size, dma_mask and device_mask.  Default: nothing more.
+ */
+struct dmaapi_ops {
+	size_t (*page_size)(void *ctx);
+	int (*map_single)(void *ctx, uint64_t dma_mask, struct dmaapi_region *r);
+	void (*unmap_single)(void *ctx, struct dmaapi_region *r);
+	int (*alloc_coherent)(void *ctx, uint64_t dma_mask, struct dmaapi_region *r);
+	void (*dealloc_coherent)(void *ctx, struct dmaapi_region *r);
+
+	void (*flush)(void *ctx, void *addr, size_t size);
+	void (*invalidate)(void *ctx, void *addr, size_t size);
+	void (*flush_invalidate)(void *ctx, void *addr, size_t size);
+	int (*prepare_read)(void *ctx, const struct dmaapi_region *r, size_t offset,
+			    size_t size);
+	int (*confirm_write)(void *ctx, const struct dmaapi_region *r, size_t offset,
+			     size_t size);
+	int (*info)(void *ctx, struct dmaapi_device_info *info);
+};
+
+/* ------------------------------------------------------------------------ */
+/* Devices                                                                   */
+
+struct dmaapi_device;
+
+/**
+ * dmaapi_device_open() - open a device of the dmaapi kernel module.
+ * @name: NULL or "" = /dev/dmaapi; starting with '/' = a device node path;
+ *        otherwise a bound device's name, e.g. "0000:00:04.0" =
+ *        /dev/dmaapi-0000:00:04.0
+ * @dma_mask: the mask every allocation and mapping must fit (2^n - 1); set
+ *            on the device with DMAAPI_IOCTL_SET_MASK
+ * @out: receives the new device; the caller owns it and releases it with
+ *       dmaapi_device_close()
+ *
+ * Opens the node O_RDWR | O_CLOEXEC and checks the module's API version
+ * (DMAAPI_ERR_SYSTEM with EPROTO on a mismatch).  Errors: NULL_POINTER
+ * (@out NULL), SYSTEM (open or ioctl failed: ENOENT no such node, EACCES,
+ * EIO mask refused by the platform, EINVAL bad mask, ...), NO_MEMORY.
+ */
+int dmaapi_device_open(const char *name, uint64_t dma_mask, struct dmaapi_device **out);
+
+/**
+ * dmaapi_device_new() - a device running on a caller-supplied backend.
+ * @dma_mask: the mask every allocation and mapping must fit
+ * @ops: the backend; must outlive the device (see struct dmaapi_ops)
+ * @ctx: passed first to every callback; owned by the caller
+ * @out: receives the new device, released with dmaapi_device_close()
+ *
+ * Errors: NULL_POINTER (@ops or @out NULL, or a required callback missing),
+ * NO_MEMORY.
+ */
+int dmaapi_device_new(uint64_t dma_mask, const struct dmaapi_ops *ops, void *ctx,
+		      struct dmaapi_device **out);
+
+/**
+ * dmaapi_device_close() - drop the caller's reference to @dev.  NULL-safe.
+ *
+ * The device is destroyed (the kernel file closed) once its last container
+ * is freed too.  The device must not be used by the caller afterwards.
+ */
+void dmaapi_device_close(struct dmaapi_device *dev);
+
+/** dmaapi_device_page_size() - the backend's page size; 0 if @dev is NULL. */
+size_t dmaapi_device_page_size(const struct dmaapi_device *dev);
+
+/** dmaapi_device_dma_mask() - the device's DMA mask; 0 if @dev is NULL. */
+uint64_t dmaapi_device_dma_mask(const struct dmaapi_device *dev);
+
+/**
+ * dmaapi_device_info() - fill @info with what is known of the device.
+ *
+ * For a kernel device this asks the module afresh (live handles and
+ * bytes); for a custom backend it reports the page size, the mask and
+ * whatever ops->info adds.  Errors: NULL_POINTER, SYSTEM.
+ */
+int dmaapi_device_info(const struct dmaapi_device *dev, struct dmaapi_device_info *info);
+
+/**
+ * dmaapi_device_fd() - the kernel file descriptor of @dev, or -1 for a
+ * custom backend or NULL.  Owned by the device: do not close it.
+ */
+int dmaapi_device_fd(const struct dmaapi_device *dev);
+
+/* ------------------------------------------------------------------------ */
+/* Arrays: DArray<T>                                                         */
+
+/* Memory flags of dmaapi_array_zero_with_flags() / dmaapi_box_zero_with_flags() */
+/* Cached memory with real syncs (the kernel's DMAAPI_ALLOC_CACHED,
+ * dma_alloc_pages) instead of coherent memory. */
+#define DMAAPI_MEM_CACHED (1U << 0)
+
+struct dmaapi_array;
+
+/**
+ * dmaapi_array_zero_with_align() - allocate @len zeroed elements of
+ * @elem_size bytes, with the DMA address aligned to @align.
+ * @dir: the direction the array is synced in
+ * @out: receives the array; the caller owns it (dmaapi_array_free())
+ *
+ * Coherent memory (Linux: dma_alloc_coherent, mmapped).  No sync.
+ * Errors: NULL_POINTER (@dev or @out NULL), ZERO_SIZED (@elem_size or @len
+ * 0), LAYOUT (@align not a power of two, size overflow), NO_MEMORY,
+ * DMA_MASK (addr, mask), ALIGN (address, required), SYSTEM (EINVAL: bad
+ * direction).  Nothing is leaked on failure.
+ */
+int dmaapi_array_zero_with_align(struct dmaapi_device *dev, size_t elem_size, size_t len,
+				 size_t align, enum dmaapi_direction dir,
+				 struct dmaapi_array **out);
+#define DMAAPI_ARRAY_ZERO(dev, T, len, dir, out) \
+	dmaapi_array_zero_with_align((dev), sizeof(T), (len), _Alignof(T), (dir), (out))
+
+/**
+ * dmaapi_array_zero_with_flags() - dmaapi_array_zero_with_align() with
+ * DMAAPI_MEM_* @flags.  Unknown flags: SYSTEM with EINVAL.
+ */
+int dmaapi_array_zero_with_flags(struct dmaapi_device *dev, size_t elem_size, size_t len,
+				 size_t align, enum dmaapi_direction dir, uint32_t flags,
+				 struct dmaapi_array **out);
+
+/** dmaapi_array_cached_zero_with_align() - the same with DMAAPI_MEM_CACHED. */
+int dmaapi_array_cached_zero_with_align(struct dmaapi_device *dev, size_t elem_size,
+					size_t len, size_t align, enum dmaapi_direction dir,
+					struct dmaapi_array **out);
+#define DMAAPI_ARRAY_CACHED_ZERO(dev, T, len, dir, out) \
+	dmaapi_array_cached_zero_with_align((dev), sizeof(T), (len), _Alignof(T), (dir), (out))
+
+/**
+ * dmaapi_array_read() - copy element @index to @value_out (elem_size bytes).
+ *
+ * Syncs: prepare_read of that element's range, then copies.
+ * Errors: NULL_POINTER, INDEX (@index >= len), SYSTEM (the sync failed).
+ */
+int dmaapi_array_read(const struct dmaapi_array *a, size_t index, void *value_out);
+
+/**
+ * dmaapi_array_set() - copy @value (elem_size bytes) into element @index.
+ *
+ * Syncs: copies, then confirm_write of that element's range.
+ * Errors: NULL_POINTER, INDEX, SYSTEM.
+ */
+int dmaapi_array_set(struct dmaapi_array *a, size_t index, const void *value);
+
+/**
+ * dmaapi_array_copy_from_slice() - copy @count elements from @src to
+ * elements 0 .. @count - 1.
+ *
+ * Syncs: copies all, then ONE confirm_write of [0, @count * elem_size).
+ * @count 0 copies and syncs nothing.  Errors: NULL_POINTER, INDEX (@count >
+ * len), SYSTEM.
+ */
+int dmaapi_array_copy_from_slice(struct dmaapi_array *a, const void *src, size_t count);
+
+/** dmaapi_array_dma_addr() - the device's address of element 0; 0 if NULL. */
+dmaapi_addr_t dmaapi_array_dma_addr(const struct dmaapi_array *a);
+
+/** dmaapi_array_len() - number of elements; 0 if @a is NULL. */
+size_t dmaapi_array_len(const struct dmaapi_array *a);
+
+/** dmaapi_array_elem_size() - bytes per element; 0 if @a is NULL. */
+size_t dmaapi_array_elem_size(const struct dmaapi_array *a);
+
+/**
+ * dmaapi_array_as_ptr() - CPU pointer to element 0, for raw access; NULL if
+ * @a is NULL.
+ *
+ * Owned by the array, valid until dmaapi_array_free().  Accesses through it
+ * are not synced: bracket them with dmaapi_array_prepare_read() (before
+ * reading what the device wrote) and dmaapi_array_confirm_write() (after
+ * writing what the device will read).
+ */
+void *dmaapi_array_as_ptr(const struct dmaapi_array *a);
+
+/**
+ * dmaapi_array_prepare_read() - prepare_read of elements
+ * [@first, @first + @count).  @count 0 syncs nothing.
+ * Errors: NULL_POINTER, INDEX (range past the end), SYSTEM.
+ */
+int dmaapi_array_prepare_read(const struct dmaapi_array *a, size_t first, size_t count);
+
+/**
+ * dmaapi_array_confirm_write() - confirm_write of elements
+ * [@first, @first + @count).  @count 0 syncs nothing.
+ * Errors: NULL_POINTER, INDEX, SYSTEM.
+ */
+int dmaapi_array_confirm_write(struct dmaapi_array *a, size_t first, size_t count);
+
+/**
+ * dmaapi_array_region() - the array's region (addresses, direction,
+ * DMAAPI_REGION_* flags).  Owned by the array, read-only; NULL if @a is NULL.
+ */
+const struct dmaapi_region *dmaapi_array_region(const struct dmaapi_array *a);
+
+/** dmaapi_array_free() - free the memory without syncing.  NULL-safe. */
+void dmaapi_array_free(struct dmaapi_array *a);
+
+/* ------------------------------------------------------------------------ */
+/* Boxes: DBox<T>                                                            */
+
+struct dmaapi_box;
+
+/**
+ * dmaapi_box_zero_with_align() - allocate one zeroed value of @size bytes,
+ * its DMA address aligned to @align.
+ * @out: receives the box; the caller owns it (dmaapi_box_free())
+ *
+ * Coherent memory; no sync.  Errors as dmaapi_array_zero_with_align().
+ */
+int dmaapi_box_zero_with_align(struct dmaapi_device *dev, size_t size, size_t align,
+			       enum dmaapi_direction dir, struct dmaapi_box **out);
+#define DMAAPI_BOX_ZERO(dev, T, dir, out) \
+	dmaapi_box_zero_with_align((dev), sizeof(T), _Alignof(T), (dir), (out))
+
+/** dmaapi_box_zero_with_flags() - with DMAAPI_MEM_* @flags. */
+int dmaapi_box_zero_with_flags(struct dmaapi_device *dev, size_t size, size_t align,
+			       enum dmaapi_direction dir, uint32_t flags,
+			       struct dmaapi_box **out);
+
+/** dmaapi_box_cached_zero_with_align() - the same with DMAAPI_MEM_CACHED. */
+int dmaapi_box_cached_zero_with_align(struct dmaapi_device *dev, size_t size, size_t align,
+				      enum dmaapi_direction dir, struct dmaapi_box **out);
+#define DMAAPI_BOX_CACHED_ZERO(dev, T, dir, out) \
+	dmaapi_box_cached_zero_with_align((dev), sizeof(T), _Alignof(T), (dir), (out))
+
+/**
+ * dmaapi_box_read() - prepare_read of the whole value, then copy it to
+ * @value_out.  Errors: NULL_POINTER, SYSTEM.
+ */
+int dmaapi_box_read(const struct dmaapi_box *b, void *value_out);
+
+/**
+ * dmaapi_box_write() - copy @value in, then confirm_write of the whole
+ * value.  Errors: NULL_POINTER, SYSTEM.
+ */
+int dmaapi_box_write(struct dmaapi_box *b, const void *value);
+
+/**
+ * dmaapi_box_modify() - prepare_read, then @fn(value, @arg) on the value in
+ * place, then confirm_write.  Errors: NULL_POINTER (@b or @fn NULL), SYSTEM
+ * (then @fn is not called, or the value is modified but not synced).
+ */
+int dmaapi_box_modify(struct dmaapi_box *b, void (*fn)(void *value, void *arg), void *arg);
+
+/** dmaapi_box_dma_addr() - the device's address of the value; 0 if NULL. */
+dmaapi_addr_t dmaapi_box_dma_addr(const struct dmaapi_box *b);
+
+/** dmaapi_box_size() - the value's size in bytes; 0 if NULL. */
+size_t dmaapi_box_size(const struct dmaapi_box *b);
+
+/**
+ * dmaapi_box_as_ptr() - CPU pointer to the value, unsynced (see
+ * dmaapi_array_as_ptr()).  Owned by the box, valid until dmaapi_box_free().
+ */
+void *dmaapi_box_as_ptr(const struct dmaapi_box *b);
+
+/** dmaapi_box_prepare_read() - prepare_read of the whole value. */
+int dmaapi_box_prepare_read(const struct dmaapi_box *b);
+
+/** dmaapi_box_confirm_write() - confirm_write of the whole value. */
+int dmaapi_box_confirm_write(struct dmaapi_box *b);
+
+/** dmaapi_box_region() - the box's region, read-only; NULL if @b is NULL. */
+const struct dmaapi_region *dmaapi_box_region(const struct dmaapi_box *b);
+
+/** dmaapi_box_free() - free the memory without syncing.  NULL-safe. */
+void dmaapi_box_free(struct dmaapi_box *b);
+
+/* ------------------------------------------------------------------------ */
+/* Mapped arrays: SArrayPtr<T>, an existing buffer mapped for DMA            */
+
+struct dmaapi_map;
+
+/**
+ * dmaapi_map_single_array() - give the device one contiguous DMA range for
+ * the caller's @buf of @len elements of @elem_size bytes.
+ * @buf: stays owned by the caller and must outlive the mapping; the caller
+ *       may write it directly while mapped (then confirm_write), and reads
+ *       what the device wrote after prepare_read
+ * @align: required alignment of @buf and of the DMA address
+ * @out: receives the mapping; the caller owns it (dmaapi_map_free())
+ *
+ * Linux pins the pages (RLIMIT_MEMLOCK) and may bounce them through a
+ * kernel buffer; the syncs then copy.  Mapping makes the buffer's current
+ * contents visible to the device.
+ * Errors: NULL_POINTER (@dev, @out or @buf NULL), ZERO_SIZED (@len or
+ * @elem_size 0), LAYOUT (@align not a power of two, size overflow), ALIGN
+ * (@buf not aligned: required, address = @buf; or the DMA address is not:
+ * address = DMA address), DMA_MASK, NO_MEMORY, SYSTEM (EFAULT bad buffer,
+ * EPERM over RLIMIT_MEMLOCK, ...).
+ */
+int dmaapi_map_single_array(struct dmaapi_device *dev, void *buf, size_t elem_size,
+			    size_t len, size_t align, enum dmaapi_direction dir,
+			    struct dmaapi_map **out);
+
+/** dmaapi_map_read() - copy element @index of the buffer out. No sync.
+ * Errors: NULL_POINTER, INDEX. */
+int dmaapi_map_read(const struct dmaapi_map *m, size_t index, void *value_out);
+
+/** dmaapi_map_set() - copy @value into element @index. No sync.
+ * Errors: NULL_POINTER, INDEX. */
+int dmaapi_map_set(struct dmaapi_map *m, size_t index, const void *value);
+
+/**
+ * dmaapi_map_copy_from_slice() - copy @count elements from @src to
+ * elements 0 .., then confirm_write of [0, @count * elem_size).
+ * @count 0: nothing.  Errors: NULL_POINTER, INDEX (@count > len), SYSTEM.
+ */
+int dmaapi_map_copy_from_slice(struct dmaapi_map *m, const void *src, size_t count);
+
+/**
+ * dmaapi_map_to_vec() - prepare_read of [0, @count * elem_size), then copy
+ * @count elements to @dst.  @count 0: nothing.
+ * Errors: NULL_POINTER, INDEX (@count > len), SYSTEM.
+ */
+int dmaapi_map_to_vec(const struct dmaapi_map *m, void *dst, size_t count);
+
+/** dmaapi_map_prepare_read_all() - prepare_read of the whole buffer. */
+int dmaapi_map_prepare_read_all(struct dmaapi_map *m);
+
+/** dmaapi_map_confirm_write_all() - confirm_write of the whole buffer. */
+int dmaapi_map_confirm_write_all(struct dmaapi_map *m);
+
+/** dmaapi_map_prepare_read() - prepare_read of elements [@first, @first + @count).
+ * @count 0 syncs nothing.  Errors: NULL_POINTER, INDEX, SYSTEM. */
+int dmaapi_map_prepare_read(const struct dmaapi_map *m, size_t first, size_t count);
+
+/** dmaapi_map_confirm_write() - confirm_write of elements [@first, @first + @count).
+ * @count 0 syncs nothing.  Errors: NULL_POINTER, INDEX, SYSTEM. */
+int dmaapi_map_confirm_write(struct dmaapi_map *m, size_t first, size_t count);
+
+/** dmaapi_map_dma_addr() - the device's address of element 0; 0 if NULL. */
+dmaapi_addr_t dmaapi_map_dma_addr(const struct dmaapi_map *m);
+
+/** dmaapi_map_len() - number of elements; 0 if NULL. */
+size_t dmaapi_map_len(const struct dmaapi_map *m);
+
+/** dmaapi_map_elem_size() - bytes per element; 0 if NULL. */
+size_t dmaapi_map_elem_size(const struct dmaapi_map *m);
+
+/** dmaapi_map_is_empty() - true if @m is NULL or has no elements. */
+bool dmaapi_map_is_empty(const struct dmaapi_map *m);
+
+/** dmaapi_map_as_ptr() - the caller's buffer (as given); NULL if @m is NULL. */
+void *dmaapi_map_as_ptr(const struct dmaapi_map *m);
+
+/** dmaapi_map_region() - the mapping's region, read-only; NULL if NULL. */
+const struct dmaapi_region *dmaapi_map_region(const struct dmaapi_map *m);
+
+/** dmaapi_map_free() - unmap, without syncing; the buffer stays the
+ * caller's.  NULL-safe. */
+void dmaapi_map_free(struct dmaapi_map *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DMAAPI_H */
