@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libdmaapi internals: not installed. */
+#ifndef DMAAPI_INTERNAL_H
+#define DMAAPI_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <dmaapi.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DMAAPI_EXPORT __attribute__((visibility("default")))
+
+struct dmaapi_device {
+	const struct dmaapi_ops *ops;
+	void *ctx;
+	uint64_t mask;
+	size_t page_size;
+	unsigned long refs;	/* the caller's reference + one per container */
+	int fd;			/* Linux backend: the open node, else -1 */
+	uint32_t api_version;	/* Linux backend: from GET_INFO */
+};
+
+/* Error helpers: record the failure in this thread's last error and return
+ * -code. */
+int dmaapi__fail(int code, int sys_errno);
+int dmaapi__fail_mask(uint64_t addr, uint64_t mask, int sys_errno);
+int dmaapi__fail_align(uint64_t address, uint64_t required, int sys_errno);
+/* errno -> code: ENOMEM -> NO_MEMORY, everything else -> SYSTEM */
+int dmaapi__fail_errno(int err);
+
+/* Device references (containers pin their device). */
+void dmaapi__device_get(struct dmaapi_device *dev);
+void dmaapi__device_put(struct dmaapi_device *dev);
+
+/* Default cache maintenance (the crate's arch module). */
+void dmaapi__arch_flush(void *addr, size_t size);
+void dmaapi__arch_invalidate(void *addr, size_t size);
+void dmaapi__arch_flush_invalidate(void *addr, size_t size);
+
+/* Regions (region.c): allocate/map with the library's own mask and
+ * alignment checks, undo, and the syncs with the crate's defaults. */
+int dmaapi__region_alloc(struct dmaapi_device *dev, struct dmaapi_region *r);
+void dmaapi__region_dealloc(struct dmaapi_device *dev, struct dmaapi_region *r);
+int dmaapi__region_map(struct dmaapi_device *dev, struct dmaapi_region *r);
+void dmaapi__region_unmap(struct dmaapi_device *dev, struct dmaapi_region *r);
+int dmaapi__prepare_read(const struct dmaapi_device *dev, const struct dmaapi_region *r,
+			 size_t offset, size_t size);
+int dmaapi__confirm_write(const struct dmaapi_device *dev, const struct dmaapi_region *r,
+			  size_t offset, size_t size);
+
+/* Linux backend (linux.c). */
+extern const struct dmaapi_ops dmaapi__linux_ops;
+int dmaapi__linux_info(const struct dmaapi_device *dev, struct dmaapi_device_info *info);
+
+static inline bool dmaapi__is_pow2(size_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static inline bool dmaapi__dir_valid(enum dmaapi_direction dir)
+{
+	return dir == DMAAPI_BIDIRECTIONAL || dir == DMAAPI_TO_DEVICE ||
+	       dir == DMAAPI_FROM_DEVICE;
+}
+
+#endif /* DMAAPI_INTERNAL_H */

@@ -1,0 +1,649 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The Linux backend against a fake kernel: the test binary is linked with
+ * -Wl,--wrap=ioctl,--wrap=mmap,--wrap=mmap64,--wrap=munmap, so the
+ * library's dmaapi ioctls and its mmaps of the device land here while every
+ * other call goes to the real one.  The device node is /dev/null.
+ */
+#include "test.h"
+
+#include <dmaapi.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/dmaapi.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int __real_munmap(void *addr, size_t len);
+int __wrap_munmap(void *addr, size_t len);
+
+#define NCMD 6
+#define CMD_IDX(req) (_IOC_NR(req) - DMAAPI_CMD_BASE)
+
+struct fake_buf {
+	uint32_t handle;
+	uint64_t length;
+	void *mem;		/* backs the mmap */
+	bool mapped;		/* an mmap of it is live */
+	bool freed;
+};
+
+static struct fake {
+	bool active;
+	int fd;
+	unsigned calls[NCMD];
+	int fail_errno[NCMD];	/* fail the next call of cmd with this errno */
+	unsigned eintr[NCMD];	/* fail this many calls with EINTR first */
+	uint64_t fail_dma_addr;	/* written back on ERANGE/EDOM */
+	uint32_t api_version;
+	uint64_t mask;
+	uint32_t out_flags;
+	uint64_t next_dma;
+	uint32_t next_handle;
+	struct dmaapi_alloc last_alloc;
+	struct dmaapi_map_user last_map;
+	struct dmaapi_sync syncs[16];
+	unsigned nsync;
+	uint32_t frees[16];
+	unsigned nfree;
+	struct fake_buf bufs[16];
+	unsigned nbufs;
+	int mmap_errno;
+	size_t mmap_len;
+	off_t mmap_off;
+	int mmap_flags;
+	unsigned munmaps;
+} fk;
+
+static void fake_reset(void)
+{
+	for (unsigned i = 0; i < fk.nbufs; i++)
+		free(fk.bufs[i].mem);
+	memset(&fk, 0, sizeof(fk));
+	fk.active = true;
+	fk.fd = -1;
+	fk.api_version = DMAAPI_API_VERSION;
+	fk.next_dma = 0x10000;
+	fk.next_handle = 1;
+}
+
+static unsigned fake_live(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < fk.nbufs; i++)
+		n += !fk.bufs[i].freed + fk.bufs[i].mapped;
+	return n;
+}
+
+static struct fake_buf *fake_new_buf(uint64_t length, bool backing)
+{
+	struct fake_buf *b = &fk.bufs[fk.nbufs++];
+
+	b->handle = fk.next_handle++;
+	b->length = length;
+	if (backing)
+		b->mem = calloc(1, (length + 4095) & ~4095ULL);
+	return b;
+}
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+	unsigned idx = CMD_IDX(req);
+	int err;
+
+	fk.fd = fd;
+	if (idx >= NCMD || _IOC_TYPE(req) != DMAAPI_TYPE)
+		return errno = ENOTTY, -1;
+	fk.calls[idx]++;
+	if (fk.eintr[idx]) {
+		fk.eintr[idx]--;
+		return errno = EINTR, -1;
+	}
+	err = fk.fail_errno[idx];
+	fk.fail_errno[idx] = 0;
+
+	switch (req) {
+	case DMAAPI_IOCTL_GET_INFO: {
+		struct dmaapi_info *i = arg;
+
+		if (i->size != sizeof(*i) || i->flags)
+			return errno = EINVAL, -1;
+		if (err)
+			return errno = err, -1;
+		i->api_version = fk.api_version;
+		i->page_size = 4096;
+		i->dma_mask = fk.mask;
+		i->device_mask = 0xffffffffffULL;
+		i->bus_limit = 0;
+		i->dev_flags = DMAAPI_DEV_COHERENT | DMAAPI_DEV_PCI;
+		i->max_handles = 1024;
+		i->max_alloc_size = 4 << 20;
+		i->handles = fake_live();
+		i->bytes = 12345;
+		return 0;
+	}
+	case DMAAPI_IOCTL_SET_MASK: {
+		struct dmaapi_set_mask *s = arg;
+
+		if (s->size != sizeof(*s) || s->flags)
+			return errno = EINVAL, -1;
+		if (err)
+			return errno = err, -1;
+		fk.mask = s->mask;
+		return 0;
+	}
+	case DMAAPI_IOCTL_ALLOC: {
+		struct dmaapi_alloc *a = arg;
+		struct fake_buf *b;
+
+		fk.last_alloc = *a;
+		if (a->size != sizeof(*a) || a->__reserved)
+			return errno = EINVAL, -1;
+		if (err) {
+			if (err == ERANGE || err == EDOM)
+				a->dma_addr = fk.fail_dma_addr;
+			return errno = err, -1;
+		}
+		b = fake_new_buf(a->length, true);
+		a->handle = b->handle;
+		a->dma_addr = fk.next_dma;
+		fk.next_dma += 0x10000;
+		a->mmap_offset = (uint64_t)b->handle << DMAAPI_MMAP_SHIFT;
+		a->out_flags = fk.out_flags;
+		return 0;
+	}
+	case DMAAPI_IOCTL_MAP_USER: {
+		struct dmaapi_map_user *m = arg;
+		struct fake_buf *b;
+
+		fk.last_map = *m;
+		if (m->size != sizeof(*m) || m->__reserved)
+			return errno = EINVAL, -1;
+		if (err) {
+			if (err == ERANGE || err == EDOM)
+				m->dma_addr = fk.fail_dma_addr;
+			return errno = err, -1;
+		}
+		b = fake_new_buf(m->length, false);
+		m->handle = b->handle;
+		m->dma_addr = fk.next_dma + (m->uaddr & 4095);
+		fk.next_dma += 0x10000;
+		m->out_flags = fk.out_flags;
+		return 0;
+	}
+	case DMAAPI_IOCTL_SYNC: {
+		struct dmaapi_sync *s = arg;
+
+		if (fk.nsync < 16)
+			fk.syncs[fk.nsync++] = *s;
+		if (err)
+			return errno = err, -1;
+		return 0;
+	}
+	case DMAAPI_IOCTL_FREE: {
+		struct dmaapi_free *f = arg;
+
+		if (fk.nfree < 16)
+			fk.frees[fk.nfree++] = f->handle;
+		for (unsigned i = 0; i < fk.nbufs; i++) {
+			if (fk.bufs[i].handle == f->handle && !fk.bufs[i].freed) {
+				fk.bufs[i].freed = true;
+				return 0;
+			}
+		}
+		return errno = ENOENT, -1;
+	}
+	}
+	return errno = ENOTTY, -1;
+}
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fk.active && _IOC_TYPE(req) == DMAAPI_TYPE)
+		return fake_ioctl(fd, req, arg);
+	return __real_ioctl(fd, req, arg);
+}
+
+static void *fake_mmap(size_t len, int prot, int flags, off_t off)
+{
+	fk.mmap_len = len;
+	fk.mmap_off = off;
+	fk.mmap_flags = flags;
+	if (fk.mmap_errno) {
+		errno = fk.mmap_errno;
+		fk.mmap_errno = 0;
+		return MAP_FAILED;
+	}
+	if (!(flags & MAP_SHARED) || prot != (PROT_READ | PROT_WRITE))
+		return errno = EBADF, MAP_FAILED;
+	for (unsigned i = 0; i < fk.nbufs; i++) {
+		struct fake_buf *b = &fk.bufs[i];
+
+		if (b->mem && (uint64_t)off == (uint64_t)b->handle << DMAAPI_MMAP_SHIFT &&
+		    len == ((b->length + 4095) & ~4095ULL) && !b->mapped) {
+			b->mapped = true;
+			return b->mem;
+		}
+	}
+	return errno = ENXIO, MAP_FAILED;
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (fk.active && fd == fk.fd && fd >= 0)
+		return fake_mmap(len, prot, flags, off);
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (fk.active && fd == fk.fd && fd >= 0)
+		return fake_mmap(len, prot, flags, off);
+	return __real_mmap64(addr, len, prot, flags, fd, off);
+}
+
+int __wrap_munmap(void *addr, size_t len)
+{
+	for (unsigned i = 0; i < fk.nbufs; i++) {
+		struct fake_buf *b = &fk.bufs[i];
+
+		if (b->mem == addr && b->mapped) {
+			if (len != ((b->length + 4095) & ~4095ULL))
+				return errno = EINVAL, -1;
+			b->mapped = false;
+			fk.munmaps++;
+			return 0;
+		}
+	}
+	return __real_munmap(addr, len);
+}
+
+static bool fd_open(int fd)
+{
+	return fd >= 0 && fcntl(fd, F_GETFD) != -1;
+}
+
+static struct dmaapi_device *open_fake(uint64_t mask)
+{
+	struct dmaapi_device *dev = NULL;
+
+	CHECK_EQ(dmaapi_device_open("/dev/null", mask, &dev), 0);
+	return dev;
+}
+
+static void linux_open(void)
+{
+	struct dmaapi_device *dev = NULL;
+	struct dmaapi_device_info info;
+	int fd;
+
+	t_group("linux backend: open, GET_INFO, SET_MASK, EINTR");
+	fake_reset();
+	fk.eintr[CMD_IDX(DMAAPI_IOCTL_GET_INFO)] = 2;
+	CHECK_EQ(dmaapi_device_open("/dev/null", 0xfffffff, &dev), 0);
+	CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_GET_INFO)], 3); /* retried on EINTR */
+	CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_SET_MASK)], 1);
+	CHECK_EQ(fk.mask, 0xfffffff);
+	CHECK_EQ(dmaapi_device_dma_mask(dev), 0xfffffff);
+	CHECK_EQ(dmaapi_device_page_size(dev), 4096);
+	fd = dmaapi_device_fd(dev);
+	CHECK(fd_open(fd));
+	CHECK_EQ(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	CHECK_EQ(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+
+	CHECK_EQ(dmaapi_device_info(dev, &info), 0);
+	CHECK_EQ(info.api_version, DMAAPI_API_VERSION);
+	CHECK_EQ(info.flags, DMAAPI_INFO_COHERENT | DMAAPI_INFO_PCI | DMAAPI_INFO_KERNEL);
+	CHECK_EQ(info.dma_mask, 0xfffffff);
+	CHECK_EQ(info.device_mask, 0xffffffffffULL);
+	CHECK_EQ(info.max_handles, 1024);
+	CHECK_EQ(info.max_alloc_size, 4 << 20);
+	CHECK_EQ(info.bytes, 12345);
+	CHECK_EQ(info.page_size, 4096);
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_GET_INFO)] = ENODEV;
+	CHECK_ERR(dmaapi_device_info(dev, &info), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, ENODEV);
+	dmaapi_device_close(dev);
+	CHECK(!fd_open(fd));
+
+	/* API version mismatch: EPROTO, fd closed */
+	fake_reset();
+	fk.api_version = DMAAPI_API_VERSION + 1;
+	dev = (void *)1;
+	CHECK_ERR(dmaapi_device_open("/dev/null", ~0ULL, &dev), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EPROTO);
+	CHECK(dev == NULL);
+	CHECK(!fd_open(fk.fd));
+	CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_SET_MASK)], 0);
+
+	/* SET_MASK refused */
+	fake_reset();
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_SET_MASK)] = EIO;
+	CHECK_ERR(dmaapi_device_open("/dev/null", 0xfff, &dev), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EIO);
+	CHECK(!fd_open(fk.fd));
+
+	/* not a dmaapi node at all (real ioctl on /dev/null) */
+	fk.active = false;
+	CHECK_ERR(dmaapi_device_open("/dev/null", ~0ULL, &dev), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, ENOTTY);
+	fake_reset();
+}
+
+static void linux_alloc(void)
+{
+	struct dmaapi_device *dev;
+	struct dmaapi_array *a = NULL;
+	struct dmaapi_box *b = NULL;
+	uint32_t v;
+
+	t_group("linux backend: coherent ALLOC + mmap, no syncs, FREE");
+	fake_reset();
+	dev = open_fake(0xffffffff);
+
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 1500, 16, DMAAPI_FROM_DEVICE, &a), 0);
+	CHECK_EQ(fk.last_alloc.size, sizeof(struct dmaapi_alloc));
+	CHECK_EQ(fk.last_alloc.flags, 0);
+	CHECK_EQ(fk.last_alloc.direction, DMAAPI_DIR_FROM_DEVICE);
+	CHECK_EQ(fk.last_alloc.length, 6000);
+	CHECK_EQ(fk.last_alloc.align, 16);
+	CHECK_EQ(fk.mmap_len, 8192);
+	CHECK_EQ((uint64_t)fk.mmap_off, 1ULL << DMAAPI_MMAP_SHIFT);
+	CHECK_EQ(fk.mmap_flags & MAP_SHARED, MAP_SHARED);
+	CHECK_EQ(dmaapi_array_dma_addr(a), 0x10000);
+	CHECK(dmaapi_array_as_ptr(a) == fk.bufs[0].mem);
+	CHECK_EQ(dmaapi_array_region(a)->flags & DMAAPI_REGION_NEED_SYNC, 0);
+
+	v = 3;
+	CHECK_EQ(dmaapi_array_set(a, 1499, &v), 0);
+	CHECK_EQ(dmaapi_array_read(a, 1499, &v), 0);
+	CHECK_EQ(dmaapi_array_copy_from_slice(a, &v, 1), 0);
+	CHECK_EQ(dmaapi_array_prepare_read(a, 0, 1500), 0);
+	CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_SYNC)], 0); /* coherent: no syscall */
+
+	CHECK_EQ(DMAAPI_BOX_ZERO(dev, uint64_t, DMAAPI_BIDIRECTIONAL, &b), 0);
+	CHECK_EQ(fk.last_alloc.direction, DMAAPI_DIR_BIDIRECTIONAL);
+	CHECK_EQ(fk.last_alloc.length, 8);
+	CHECK_EQ(fk.mmap_len, 4096);
+	CHECK_EQ((uint64_t)fk.mmap_off, 2ULL << DMAAPI_MMAP_SHIFT);
+	uint64_t w = 0x55;
+
+	CHECK_EQ(dmaapi_box_write(b, &w), 0);
+	CHECK_EQ(dmaapi_box_read(b, &w), 0);
+	CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_SYNC)], 0);
+
+	dmaapi_box_free(b);
+	CHECK_EQ(fk.nfree, 1);
+	CHECK_EQ(fk.frees[0], 2);
+	dmaapi_array_free(a);
+	CHECK_EQ(fk.nfree, 2);
+	CHECK_EQ(fk.frees[1], 1);
+	CHECK_EQ(fk.munmaps, 2);
+	CHECK_EQ(fake_live(), 0);
+	dmaapi_device_close(dev);
+}
+
+static void linux_cached(void)
+{
+	struct dmaapi_device *dev;
+	struct dmaapi_array *a = NULL;
+	struct dmaapi_box *b = NULL;
+	uint32_t v = 1, src[4] = { 1, 2, 3, 4 };
+
+	t_group("linux backend: cached ALLOC, SYNC only where needed");
+	fake_reset();
+	dev = open_fake(0xffffffff);
+	fk.out_flags = DMAAPI_OUT_NEED_SYNC;
+
+	/* FROM_DEVICE: reads sync for CPU, writes sync nothing */
+	CHECK_EQ(dmaapi_array_cached_zero_with_align(dev, 4, 8, 4, DMAAPI_FROM_DEVICE, &a), 0);
+	CHECK_EQ(fk.last_alloc.flags, DMAAPI_ALLOC_CACHED);
+	CHECK(dmaapi_array_region(a)->flags & DMAAPI_REGION_NEED_SYNC);
+	CHECK_EQ(dmaapi_array_read(a, 2, &v), 0);
+	CHECK_EQ(fk.nsync, 1);
+	CHECK_EQ(fk.syncs[0].size, sizeof(struct dmaapi_sync));
+	CHECK_EQ(fk.syncs[0].flags, DMAAPI_SYNC_FOR_CPU);
+	CHECK_EQ(fk.syncs[0].handle, 1);
+	CHECK_EQ(fk.syncs[0].offset, 8);
+	CHECK_EQ(fk.syncs[0].length, 4);
+	CHECK_EQ(fk.syncs[0].__reserved, 0);
+	CHECK_EQ(dmaapi_array_set(a, 2, &v), 0);
+	CHECK_EQ(dmaapi_array_copy_from_slice(a, src, 4), 0);
+	CHECK_EQ(fk.nsync, 1);
+	dmaapi_array_free(a);
+
+	/* TO_DEVICE: writes sync for device, reads nothing */
+	fk.nsync = 0;
+	CHECK_EQ(dmaapi_array_cached_zero_with_align(dev, 4, 8, 4, DMAAPI_TO_DEVICE, &a), 0);
+	CHECK_EQ(dmaapi_array_read(a, 2, &v), 0);
+	CHECK_EQ(fk.nsync, 0);
+	CHECK_EQ(dmaapi_array_set(a, 7, &v), 0);
+	CHECK_EQ(dmaapi_array_copy_from_slice(a, src, 3), 0);
+	CHECK_EQ(fk.nsync, 2);
+	CHECK_EQ(fk.syncs[0].flags, DMAAPI_SYNC_FOR_DEVICE);
+	CHECK_EQ(fk.syncs[0].offset, 28);
+	CHECK_EQ(fk.syncs[0].length, 4);
+	CHECK_EQ(fk.syncs[1].flags, DMAAPI_SYNC_FOR_DEVICE);
+	CHECK_EQ(fk.syncs[1].offset, 0);
+	CHECK_EQ(fk.syncs[1].length, 12);
+
+	/* a failing SYNC (device unbound) fails the access */
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_SYNC)] = ENODEV;
+	CHECK_ERR(dmaapi_array_set(a, 0, &v), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, ENODEV);
+	dmaapi_array_free(a);
+
+	/* BIDIRECTIONAL box: modify syncs both ways */
+	fk.nsync = 0;
+	CHECK_EQ(dmaapi_box_cached_zero_with_align(dev, 16, 8, DMAAPI_BIDIRECTIONAL, &b), 0);
+	CHECK_EQ(dmaapi_box_confirm_write(b), 0);
+	CHECK_EQ(dmaapi_box_prepare_read(b), 0);
+	CHECK_EQ(fk.nsync, 2);
+	CHECK_EQ(fk.syncs[0].flags, DMAAPI_SYNC_FOR_DEVICE);
+	CHECK_EQ(fk.syncs[0].length, 16);
+	CHECK_EQ(fk.syncs[1].flags, DMAAPI_SYNC_FOR_CPU);
+	CHECK_EQ(fk.syncs[1].handle, fk.syncs[0].handle);
+	dmaapi_box_free(b);
+
+	/* cached, but the kernel says no sync is needed: no syscall */
+	fk.out_flags = 0;
+	fk.nsync = 0;
+	unsigned sync_calls = fk.calls[CMD_IDX(DMAAPI_IOCTL_SYNC)];
+
+	CHECK_EQ(sync_calls, 6);
+	CHECK_EQ(dmaapi_array_cached_zero_with_align(dev, 4, 8, 4, DMAAPI_BIDIRECTIONAL, &a), 0);
+	CHECK_EQ(dmaapi_array_set(a, 1, &v), 0);
+	CHECK_EQ(dmaapi_array_read(a, 1, &v), 0);
+	CHECK_EQ(fk.nsync, 0);
+	CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_SYNC)], sync_calls);
+	dmaapi_array_free(a);
+
+	/* the kernel refuses cached memory */
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_ALLOC)] = EOPNOTSUPP;
+	CHECK_ERR(dmaapi_array_cached_zero_with_align(dev, 4, 8, 4, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EOPNOTSUPP);
+	CHECK_EQ(fake_live(), 0);
+	dmaapi_device_close(dev);
+}
+
+static void linux_alloc_errors(void)
+{
+	struct dmaapi_device *dev;
+	struct dmaapi_array *a = (void *)1;
+	struct dmaapi_box *b = (void *)1;
+
+	t_group("linux backend: ALLOC errors, mmap failure, library checks");
+	fake_reset();
+	dev = open_fake(0xffffff);
+
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_ALLOC)] = ERANGE;
+	fk.fail_dma_addr = 0x12345000;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 8, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_DMA_MASK);
+	CHECK_EQ(dmaapi_last_error()->addr, 0x12345000);
+	CHECK_EQ(dmaapi_last_error()->mask, 0xffffff);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, ERANGE);
+	CHECK(a == NULL);
+
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_ALLOC)] = EDOM;
+	fk.fail_dma_addr = 0x20040;
+	CHECK_ERR(dmaapi_box_zero_with_align(dev, 8, 4096, DMAAPI_TO_DEVICE, &b),
+		  DMAAPI_ERR_ALIGN);
+	CHECK_EQ(dmaapi_last_error()->addr, 0x20040);
+	CHECK_EQ(dmaapi_last_error()->required, 4096);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EDOM);
+
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_ALLOC)] = ENOMEM;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 8, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_NO_MEMORY);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, ENOMEM);
+
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_ALLOC)] = EINVAL;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 8, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EINVAL);
+	CHECK_EQ(fk.nbufs, 0);
+
+	/* mmap fails after ALLOC: the handle is freed */
+	fk.mmap_errno = ENXIO;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 8, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, ENXIO);
+	CHECK_EQ(fk.nfree, 1);
+	CHECK_EQ(fk.frees[0], fk.bufs[0].handle);
+	CHECK_EQ(fake_live(), 0);
+	fk.mmap_errno = ENOMEM;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 8, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_NO_MEMORY);
+	CHECK_EQ(fake_live(), 0);
+
+	/* the kernel hands out an address beyond the mask or misaligned: the
+	 * library's own checks munmap and FREE it */
+	fk.next_dma = 0xfff000;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 1024, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_DMA_MASK);
+	CHECK_EQ(dmaapi_last_error()->addr, 0xfff000);
+	CHECK_EQ(dmaapi_last_error()->mask, 0xffffff);
+	CHECK_EQ(fake_live(), 0);
+	fk.next_dma = 0x1010;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 8, 64, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_ALIGN);
+	CHECK_EQ(dmaapi_last_error()->addr, 0x1010);
+	CHECK_EQ(dmaapi_last_error()->required, 64);
+	CHECK_EQ(fake_live(), 0);
+	CHECK_EQ(fk.munmaps, 2);
+	dmaapi_device_close(dev);
+}
+
+static void linux_map(void)
+{
+	struct dmaapi_device *dev;
+	struct dmaapi_map *m = (void *)1;
+	uint64_t *buf = aligned_alloc(4096, 8192);
+	uint64_t src[4] = { 9, 8, 7, 6 }, dst[4];
+
+	t_group("linux backend: MAP_USER, SYNC, FREE without sync");
+	fake_reset();
+	dev = open_fake(0xffffffff);
+	fk.out_flags = DMAAPI_OUT_NEED_SYNC | DMAAPI_OUT_BOUNCED;
+
+	CHECK_EQ(dmaapi_map_single_array(dev, buf + 1, 8, 100, 8, DMAAPI_BIDIRECTIONAL, &m), 0);
+	CHECK_EQ(fk.last_map.size, sizeof(struct dmaapi_map_user));
+	CHECK_EQ(fk.last_map.flags, 0);
+	CHECK_EQ(fk.last_map.uaddr, (uintptr_t)(buf + 1));
+	CHECK_EQ(fk.last_map.length, 800);
+	CHECK_EQ(fk.last_map.direction, DMAAPI_DIR_BIDIRECTIONAL);
+	CHECK_EQ(fk.last_map.align, 8);
+	CHECK_EQ(dmaapi_map_dma_addr(m), 0x10008);
+	CHECK_EQ(dmaapi_map_region(m)->flags,
+		 DMAAPI_REGION_NEED_SYNC | DMAAPI_REGION_MAPPED | DMAAPI_REGION_BOUNCED);
+
+	CHECK_EQ(dmaapi_map_set(m, 3, &src[0]), 0);
+	CHECK_EQ(dmaapi_map_read(m, 3, &dst[0]), 0);
+	CHECK_EQ(fk.nsync, 0);
+	CHECK_EQ(dmaapi_map_copy_from_slice(m, src, 4), 0);
+	CHECK_EQ(dmaapi_map_to_vec(m, dst, 2), 0);
+	CHECK_EQ(dmaapi_map_prepare_read_all(m), 0);
+	CHECK_EQ(dmaapi_map_confirm_write_all(m), 0);
+	CHECK_EQ(fk.nsync, 4);
+	CHECK_EQ(fk.syncs[0].flags, DMAAPI_SYNC_FOR_DEVICE);
+	CHECK_EQ(fk.syncs[0].offset, 0);
+	CHECK_EQ(fk.syncs[0].length, 32);
+	CHECK_EQ(fk.syncs[1].flags, DMAAPI_SYNC_FOR_CPU);
+	CHECK_EQ(fk.syncs[1].length, 16);
+	CHECK_EQ(fk.syncs[2].flags, DMAAPI_SYNC_FOR_CPU);
+	CHECK_EQ(fk.syncs[2].length, 800);
+	CHECK_EQ(fk.syncs[3].flags, DMAAPI_SYNC_FOR_DEVICE);
+	CHECK_EQ(fk.syncs[3].length, 800);
+	CHECK_EQ(fk.syncs[3].handle, 1);
+
+	dmaapi_map_free(m);
+	CHECK_EQ(fk.nsync, 4); /* no sync on free */
+	CHECK_EQ(fk.nfree, 1);
+	CHECK_EQ(fk.frees[0], 1);
+
+	/* TO_DEVICE mapping: prepare_read needs no syscall */
+	fk.nsync = 0;
+	CHECK_EQ(dmaapi_map_single_array(dev, buf, 8, 16, 8, DMAAPI_TO_DEVICE, &m), 0);
+	CHECK_EQ(dmaapi_map_prepare_read_all(m), 0);
+	CHECK_EQ(dmaapi_map_to_vec(m, dst, 4), 0);
+	CHECK_EQ(fk.nsync, 0);
+	CHECK_EQ(dmaapi_map_confirm_write_all(m), 0);
+	CHECK_EQ(fk.nsync, 1);
+	dmaapi_map_free(m);
+
+	/* MAP_USER errors */
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_MAP_USER)] = ERANGE;
+	fk.fail_dma_addr = 0x100000000ULL;
+	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 16, 8, DMAAPI_TO_DEVICE, &m),
+		  DMAAPI_ERR_DMA_MASK);
+	CHECK_EQ(dmaapi_last_error()->addr, 0x100000000ULL);
+	CHECK_EQ(dmaapi_last_error()->mask, 0xffffffff);
+	CHECK(m == NULL);
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_MAP_USER)] = EPERM;
+	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 16, 8, DMAAPI_TO_DEVICE, &m),
+		  DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EPERM);
+	fk.fail_errno[CMD_IDX(DMAAPI_IOCTL_MAP_USER)] = EDOM;
+	fk.fail_dma_addr = 0x3;
+	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 16, 8, DMAAPI_TO_DEVICE, &m),
+		  DMAAPI_ERR_ALIGN);
+	CHECK_EQ(dmaapi_last_error()->addr, 0x3);
+	CHECK_EQ(dmaapi_last_error()->required, 8);
+	/* a kernel address past the mask: the library unmaps it */
+	fk.next_dma = 0xfffffff8;
+	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 16, 8, DMAAPI_TO_DEVICE, &m),
+		  DMAAPI_ERR_DMA_MASK);
+	CHECK_EQ(fake_live(), 0);
+	dmaapi_device_close(dev);
+	free(buf);
+}
+
+void suite_linux(void)
+{
+	linux_open();
+	linux_alloc();
+	linux_cached();
+	linux_alloc_errors();
+	linux_map();
+	fake_reset();
+	fk.active = false;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "tracking.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void log_event(struct tracking *t, enum track_kind kind, const void *addr, size_t size,
+		      enum dmaapi_direction dir)
+{
+	if (t->nev >= TRACK_MAX_EVENTS)
+		abort();
+	t->ev[t->nev++] = (struct track_event){ kind, (uintptr_t)addr, size, dir };
+}
+
+static size_t t_page_size(void *ctx)
+{
+	return ((struct tracking *)ctx)->page_size;
+}
+
+static dmaapi_addr_t next_addr(struct tracking *t, size_t size, size_t align)
+{
+	dmaapi_addr_t a;
+
+	if (t->force_dma)
+		return t->forced_dma;
+	a = (t->next_dma + align - 1) & ~(dmaapi_addr_t)(align - 1);
+	t->next_dma = a + size;
+	return a;
+}
+
+static int injected_failure(struct tracking *t, struct dmaapi_region *r)
+{
+	if (!t->fail_code)
+		return 0;
+	r->dma_addr = t->fail_addr;
+	errno = t->fail_errno;
+	return -t->fail_code;
+}
+
+static int t_alloc(void *ctx, uint64_t dma_mask, struct dmaapi_region *r)
+{
+	struct tracking *t = ctx;
+	size_t align = r->align < sizeof(void *) ? sizeof(void *) : r->align;
+	size_t len = (r->size + align - 1) & ~(align - 1);
+	int ret;
+
+	(void)dma_mask;
+	t->last_flags = r->flags;
+	ret = injected_failure(t, r);
+	if (ret)
+		return ret;
+	r->cpu_addr = aligned_alloc(align, len);
+	if (!r->cpu_addr)
+		return -DMAAPI_ERR_NO_MEMORY;
+	memset(r->cpu_addr, 0, len);
+	r->dma_addr = next_addr(t, r->size, r->align);
+	r->cookie = ++t->allocs;
+	if (t->no_sync)
+		r->flags &= ~DMAAPI_REGION_NEED_SYNC;
+	return 0;
+}
+
+static void t_dealloc(void *ctx, struct dmaapi_region *r)
+{
+	struct tracking *t = ctx;
+
+	free(r->cpu_addr);
+	t->deallocs++;
+}
+
+static int t_map(void *ctx, uint64_t dma_mask, struct dmaapi_region *r)
+{
+	struct tracking *t = ctx;
+	int ret;
+
+	(void)dma_mask;
+	t->last_flags = r->flags;
+	ret = injected_failure(t, r);
+	if (ret)
+		return ret;
+	r->dma_addr = next_addr(t, r->size, r->align);
+	r->cookie = ++t->maps;
+	if (t->no_sync)
+		r->flags &= ~DMAAPI_REGION_NEED_SYNC;
+	return 0;
+}
+
+static void t_unmap(void *ctx, struct dmaapi_region *r)
+{
+	(void)r;
+	((struct tracking *)ctx)->unmaps++;
+}
+
+static void t_flush(void *ctx, void *addr, size_t size)
+{
+	log_event(ctx, TRACK_FLUSH, addr, size, 0);
+}
+
+static void t_invalidate(void *ctx, void *addr, size_t size)
+{
+	log_event(ctx, TRACK_INVALIDATE, addr, size, 0);
+}
+
+static void t_flush_invalidate(void *ctx, void *addr, size_t size)
+{
+	log_event(ctx, TRACK_FLUSH_INVALIDATE, addr, size, 0);
+}
+
+static int t_prepare_read(void *ctx, const struct dmaapi_region *r, size_t offset, size_t size)
+{
+	struct tracking *t = ctx;
+
+	log_event(t, TRACK_PREPARE_READ, (char *)r->cpu_addr + offset, size, r->dir);
+	if (t->sync_fail_code) {
+		errno = EIO;
+		return -t->sync_fail_code;
+	}
+	return 0;
+}
+
+static int t_confirm_write(void *ctx, const struct dmaapi_region *r, size_t offset, size_t size)
+{
+	struct tracking *t = ctx;
+
+	log_event(t, TRACK_CONFIRM_WRITE, (char *)r->cpu_addr + offset, size, r->dir);
+	if (t->sync_fail_code) {
+		errno = EIO;
+		return -t->sync_fail_code;
+	}
+	return 0;
+}
+
+static int t_info(void *ctx, struct dmaapi_device_info *info)
+{
+	struct tracking *t = ctx;
+
+	t->info_calls++;
+	info->flags = DMAAPI_INFO_COHERENT;
+	info->max_alloc_size = 1 << 20;
+	return 0;
+}
+
+void tracking_init(struct tracking *t, bool custom_sync)
+{
+	memset(t, 0, sizeof(*t));
+	t->page_size = 4096;
+	t->next_dma = 0x100000;
+	t->ops.page_size = t_page_size;
+	t->ops.map_single = t_map;
+	t->ops.unmap_single = t_unmap;
+	t->ops.alloc_coherent = t_alloc;
+	t->ops.dealloc_coherent = t_dealloc;
+	t->ops.flush = t_flush;
+	t->ops.invalidate = t_invalidate;
+	t->ops.flush_invalidate = t_flush_invalidate;
+	t->ops.info = t_info;
+	if (custom_sync) {
+		t->ops.prepare_read = t_prepare_read;
+		t->ops.confirm_write = t_confirm_write;
+	}
+}
+
+void tracking_clear(struct tracking *t)
+{
+	t->nev = 0;
+}
+
+unsigned tracking_live(const struct tracking *t)
+{
+	return t->allocs - t->deallocs + t->maps - t->unmaps;
+}
