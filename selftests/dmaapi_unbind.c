@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hot unbind: the edu device is unbound from dmaapi while a file is open,
+ * with allocations mmapped (one of them already freed), a user buffer
+ * mapped and a thread syncing.  Afterwards every call but FREE and close
+ * gets ENODEV, the old mappings are gone (SIGBUS, never stale memory), and
+ * the device binds again.  rmmod with a file open is refused.
+ *
+ * Needs DMAAPI_EDU (set by the VM runner) bound to dmaapi; leaves it bound.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/dmaapi.h>
+
+#include "kselftest_harness.h"
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static sigjmp_buf fault_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(fault_jmp, sig);
+}
+
+/* 0 if *p is readable, else the signal it raised. */
+static int probe_read(volatile uint8_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old_bus, old_segv;
+	int sig;
+
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sig = sigsetjmp(fault_jmp, 1);
+	if (!sig)
+		(void)*p;
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return sig;
+}
+
+struct syncer {
+	int fd;
+	__u32 handle;
+	atomic_int stop;
+	atomic_int enodev;
+};
+
+static void *sync_loop(void *arg)
+{
+	struct syncer *s = arg;
+	struct dmaapi_sync sy = { .size = sizeof(sy), .flags = DMAAPI_SYNC_FOR_DEVICE,
+				  .handle = s->handle, .length = 4096 };
+
+	while (!atomic_load(&s->stop)) {
+		if (ioctl(s->fd, DMAAPI_IOCTL_SYNC, &sy) && errno == ENODEV)
+			atomic_store(&s->enodev, 1);
+		sy.flags ^= DMAAPI_SYNC_FOR_DEVICE | DMAAPI_SYNC_FOR_CPU;
+	}
+	return NULL;
+}
+
+FIXTURE(unbind) {
+	char bdf[64];
+	char node[128];
+};
+
+FIXTURE_SETUP(unbind)
+{
+	const char *bdf = getenv("DMAAPI_EDU");
+
+	if (!bdf)
+		SKIP(return, "DMAAPI_EDU is not set: no edu device bound to dmaapi");
+	snprintf(self->bdf, sizeof(self->bdf), "%s", bdf);
+	snprintf(self->node, sizeof(self->node), "/dev/dmaapi-%s", bdf);
+	if (access(self->node, F_OK))
+		SKIP(return, "%s does not exist", self->node);
+}
+
+FIXTURE_TEARDOWN(unbind)
+{
+	/* Leave the device bound for the tests after us. */
+	if (access(self->node, F_OK))
+		write_file("/sys/bus/pci/drivers_probe", self->bdf);
+}
+
+TEST_F(unbind, unbind_while_busy)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+
+	for (int round = 0; round < 3; round++) {
+		struct dmaapi_alloc a = { .size = sizeof(a), .length = 2 * pg };
+		struct dmaapi_alloc b = { .size = sizeof(b), .length = pg };
+		struct dmaapi_map_user m = { .size = sizeof(m), .direction = DMAAPI_DIR_BIDIRECTIONAL };
+		struct dmaapi_info info = { .size = sizeof(info) };
+		struct dmaapi_free f = { .size = sizeof(f) };
+		struct syncer s = {};
+		uint8_t *pa, *pb, *heap;
+		pthread_t th;
+		int fd;
+
+		fd = open(self->node, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd) TH_LOG("round %d: open %s: %s", round, self->node, strerror(errno));
+		ASSERT_EQ(0, ioctl(fd, DMAAPI_IOCTL_ALLOC, &a));
+		ASSERT_EQ(0, ioctl(fd, DMAAPI_IOCTL_ALLOC, &b));
+		pa = mmap(NULL, a.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, a.mmap_offset);
+		ASSERT_NE(MAP_FAILED, pa);
+		pb = mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, b.mmap_offset);
+		ASSERT_NE(MAP_FAILED, pb);
+		memset(pa, 0x11, a.length);
+		memset(pb, 0x22, b.length);
+		f.handle = b.handle;	/* freed while mapped: lives on in pb */
+		ASSERT_EQ(0, ioctl(fd, DMAAPI_IOCTL_FREE, &f));
+		heap = aligned_alloc(pg, 4 * pg);
+		ASSERT_NE(NULL, heap);
+		memset(heap, 0x33, 4 * pg);
+		m.uaddr = (uintptr_t)heap;
+		m.length = 4 * pg;
+		ASSERT_EQ(0, ioctl(fd, DMAAPI_IOCTL_MAP_USER, &m));
+
+		s.fd = fd;
+		s.handle = m.handle;
+		ASSERT_EQ(0, pthread_create(&th, NULL, sync_loop, &s));
+		usleep(20000);
+
+		ASSERT_EQ(0, write_file("/sys/bus/pci/drivers/dmaapi/unbind", self->bdf));
+		EXPECT_NE(0, access(self->node, F_OK)) TH_LOG("node still there after unbind");
+
+		usleep(20000);
+		atomic_store(&s.stop, 1);
+		pthread_join(th, NULL);
+		EXPECT_EQ(1, atomic_load(&s.enodev)) TH_LOG("syncs kept succeeding after unbind");
+
+		/* Everything but FREE now fails with ENODEV. */
+		EXPECT_EQ(-1, ioctl(fd, DMAAPI_IOCTL_GET_INFO, &info));
+		EXPECT_EQ(ENODEV, errno);
+		a.handle = 0;
+		EXPECT_EQ(-1, ioctl(fd, DMAAPI_IOCTL_ALLOC, &a));
+		EXPECT_EQ(ENODEV, errno);
+		EXPECT_EQ(MAP_FAILED, mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0));
+
+		/* The device's memory is gone from our address space, not stale. */
+		EXPECT_NE(0, probe_read(pa));
+		EXPECT_NE(0, probe_read(pb));
+		/* The user buffer is ours again, untouched. */
+		EXPECT_EQ(0x33, heap[4 * pg - 1]);
+
+		f.handle = m.handle;
+		EXPECT_EQ(0, ioctl(fd, DMAAPI_IOCTL_FREE, &f));
+		f.handle = m.handle;
+		EXPECT_EQ(-1, ioctl(fd, DMAAPI_IOCTL_FREE, &f));
+		EXPECT_EQ(ENOENT, errno);
+
+		/* rmmod is refused while a file (or a mapping) is open. */
+		EXPECT_EQ(-1, syscall(SYS_delete_module, "dmaapi", O_NONBLOCK));
+		EXPECT_TRUE(errno == EWOULDBLOCK || errno == EBUSY) TH_LOG("errno %d", errno);
+
+		munmap(pa, a.length);
+		munmap(pb, b.length);
+		EXPECT_EQ(0, close(fd));
+		free(heap);
+
+		ASSERT_EQ(0, write_file("/sys/bus/pci/drivers_probe", self->bdf));
+		ASSERT_EQ(0, access(self->node, F_OK)) TH_LOG("round %d: no rebind", round);
+	}
+}
+
+TEST_HARNESS_MAIN
