@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmaapi: internal definitions shared by the module's files.
+ *
+ * Objects and their lifetime:
+ *
+ * struct dmaapi_dev   one per bound device; kref'd by the driver binding,
+ *                     every open file and every allocation.  Holds a
+ *                     reference on the struct device.
+ * struct dmaapi_ctx   one per open file; owns an xarray of handles.
+ * struct dmaapi_buf   an allocation (ALLOC); kref'd by its handle and by
+ *                     every VMA that maps it.  Its DMA memory is freed by the
+ *                     last put, or earlier by the device's removal.
+ * struct dmaapi_umap  a user mapping (MAP_USER); owned by its handle only.
+ *
+ * Locks, outermost first:
+ *   dev->lock (mutex: open contexts, removal)
+ *     ctx->lock (mutex: one file's handles and ioctls)
+ *       mmap_lock (pin_user_pages, account_locked_vm)
+ *       dev->dma_lock (mutex: the device's mask while allocating/mapping)
+ *   mmap_lock (held by the core around ->mmap and vm_ops->close)
+ *     dev->mmap_sem (rwsem: ->mmap against removal)
+ *       ctx->mms_lock, dev->bufs_lock (spinlocks)
+ * ->mmap never takes ctx->lock: that would be mmap_lock -> ctx->lock against
+ * ctx->lock -> mmap_lock in MAP_USER.
+ */
+#ifndef _DMAAPI_INTERNAL_H
+#define _DMAAPI_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include <linux/dmaapi.h>
+
+extern unsigned long dmaapi_max_alloc_size;
+extern unsigned int dmaapi_max_handles;
+
+/* What probe changed on a device that is not ours, restored on remove. */
+struct dmaapi_saved_dma {
+	u64 *dma_mask_ptr;
+	u64 dma_mask;
+	u64 coherent_mask;
+	unsigned int max_seg;
+	bool valid;
+};
+
+struct dmaapi_dev {
+	struct kref ref;
+	struct device *dev;
+	struct miscdevice misc;
+	char *name;
+	bool is_default;
+	bool is_pci;
+	u64 probe_mask;		/* the mask a new file starts with */
+
+	struct mutex lock;	/* ctxs, dead */
+	struct list_head ctxs;
+	bool dead;		/* set under lock and mmap_sem */
+	struct rw_semaphore mmap_sem;
+
+	struct mutex dma_lock;	/* device mask while allocating/mapping */
+
+	spinlock_t bufs_lock;	/* bufs */
+	struct list_head bufs;	/* every dmaapi_buf, freed or not */
+	atomic_t live_bufs;	/* bufs whose DMA memory is not freed yet */
+	wait_queue_head_t bufs_wq;
+
+	struct dmaapi_saved_dma saved;
+};
+
+enum dmaapi_obj_type {
+	DMAAPI_OBJ_BUF,
+	DMAAPI_OBJ_UMAP,
+};
+
+/* The common head of everything a handle names. */
+struct dmaapi_obj {
+	enum dmaapi_obj_type type;
+	u32 handle;
+	u64 length;
+	enum dma_data_direction dir;
+};
+
+struct dmaapi_buf {
+	struct dmaapi_obj obj;
+	struct kref ref;
+	struct dmaapi_dev *ddev;
+	struct list_head node;	/* in ddev->bufs */
+	bool cached;
+	bool need_sync;
+	bool freed;		/* DMA memory released */
+	size_t size;		/* bytes allocated */
+	void *cpu_addr;		/* coherent */
+	struct page *page;	/* cached */
+	dma_addr_t dma;
+};
+
+struct dmaapi_umap {
+	struct dmaapi_obj obj;
+	struct mm_struct *mm;	/* charged for the pinned pages */
+	struct page **pages;
+	unsigned long npages;
+	unsigned int offset;	/* offset_in_page(uaddr) */
+	struct sg_table sgt;
+	bool live;		/* DMA mapping and pins held */
+	bool bounced;
+	bool need_sync;
+	void *bounce;
+	dma_addr_t bounce_dma;
+	size_t bounce_size;
+	dma_addr_t dma;		/* device address of uaddr */
+};
+
+/* An mm that mmapped this file: removal waits for its mmap() to finish. */
+struct dmaapi_mm_ref {
+	struct list_head node;
+	struct mm_struct *mm;
+};
+
+struct dmaapi_ctx {
+	struct dmaapi_dev *ddev;
+	struct file *filp;
+	struct list_head node;	/* in ddev->ctxs */
+	struct mutex lock;	/* objs updates, mask, counters, ioctls */
+	struct xarray objs;
+	u64 mask;
+	u32 handles;
+	u64 bytes;
+	spinlock_t mms_lock;
+	struct list_head mms;
+};
+
+static inline struct dmaapi_buf *to_dmaapi_buf(struct dmaapi_obj *obj)
+{
+	return container_of(obj, struct dmaapi_buf, obj);
+}
+
+static inline struct dmaapi_umap *to_dmaapi_umap(struct dmaapi_obj *obj)
+{
+	return container_of(obj, struct dmaapi_umap, obj);
+}
+
+/* dmaapi_main.c */
+void dmaapi_dev_put(struct dmaapi_dev *ddev);
+bool dmaapi_dev_translated(struct device *dev);
+int dmaapi_apply_mask(struct dmaapi_ctx *ctx);
+bool dmaapi_fits(dma_addr_t addr, u64 len, u64 mask);
+int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
+
+/* dmaapi_buf.c */
+int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_buf_sync(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf,
+		    u64 offset, u64 length, bool for_cpu);
+void dmaapi_buf_put(struct dmaapi_buf *buf);
+void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev);
+int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma);
+
+/* dmaapi_map.c */
+int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
+		     u64 offset, u64 length, bool for_cpu);
+void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
+void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
+
+#endif /* _DMAAPI_INTERNAL_H */

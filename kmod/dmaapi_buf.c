@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaapi: allocations (DMAAPI_IOCTL_ALLOC) and mmap().
+ *
+ * An allocation is coherent memory (dma_alloc_coherent) or cached memory
+ * with real syncs (dma_alloc_pages).  Its handle and every VMA mapping it
+ * hold a reference; the last one frees the DMA memory, unless the device's
+ * removal freed it before (after zapping the user mappings).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "dmaapi.h"
+
+static void dmaapi_buf_free_dma(struct dmaapi_buf *buf)
+{
+	struct dmaapi_dev *ddev = buf->ddev;
+
+	if (buf->cached)
+		dma_free_pages(ddev->dev, buf->size, buf->page, buf->dma,
+			       buf->obj.dir);
+	else
+		dma_free_coherent(ddev->dev, buf->size, buf->cpu_addr, buf->dma);
+	buf->freed = true;
+	if (atomic_dec_and_test(&ddev->live_bufs))
+		wake_up_all(&ddev->bufs_wq);
+}
+
+static void dmaapi_buf_release(struct kref *ref)
+{
+	struct dmaapi_buf *buf = container_of(ref, struct dmaapi_buf, ref);
+	struct dmaapi_dev *ddev = buf->ddev;
+
+	if (!buf->freed)
+		dmaapi_buf_free_dma(buf);
+	spin_lock(&ddev->bufs_lock);
+	list_del(&buf->node);
+	spin_unlock(&ddev->bufs_lock);
+	kfree(buf);
+	dmaapi_dev_put(ddev);
+}
+
+void dmaapi_buf_put(struct dmaapi_buf *buf)
+{
+	kref_put(&buf->ref, dmaapi_buf_release);
+}
+
+/*
+ * The device is going away: free the memory of every allocation now (their
+ * user mappings are zapped already) and wait for the ones whose last
+ * reference is being dropped elsewhere.
+ */
+void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
+{
+	struct dmaapi_buf *buf, *found;
+
+	for (;;) {
+		found = NULL;
+		spin_lock(&ddev->bufs_lock);
+		list_for_each_entry(buf, &ddev->bufs, node) {
+			if (!buf->freed && kref_get_unless_zero(&buf->ref)) {
+				found = buf;
+				break;
+			}
+		}
+		spin_unlock(&ddev->bufs_lock);
+		if (!found)
+			break;
+		if (!found->freed)
+			dmaapi_buf_free_dma(found);
+		dmaapi_buf_put(found);
+	}
+	wait_event(ddev->bufs_wq, !atomic_read(&ddev->live_bufs));
+}
+
+static int dmaapi_buf_alloc_dma(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf)
+{
+	struct device *dev = ctx->ddev->dev;
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+
+	if (!buf->cached) {
+		buf->cpu_addr = dma_alloc_coherent(dev, buf->size, &buf->dma, gfp);
+		return buf->cpu_addr ? 0 : -ENOMEM;
+	}
+
+	buf->page = dma_alloc_pages(dev, buf->size, &buf->dma, buf->obj.dir, gfp);
+	if (!buf->page)
+		return -ENOMEM;
+	memset(page_address(buf->page), 0, buf->size);
+	dma_sync_single_for_device(dev, buf->dma, buf->size, buf->obj.dir);
+	buf->need_sync = dma_need_sync(dev, buf->dma);
+	return 0;
+}
+
+int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
+{
+	struct dmaapi_alloc *cmd = arg;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	struct dmaapi_buf *buf;
+	u64 align, size;
+	int ret;
+
+	if (cmd->flags & ~DMAAPI_ALLOC_CACHED)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
+		return -EINVAL;
+	align = cmd->align ? cmd->align : PAGE_SIZE;
+	if (!is_power_of_2(align))
+		return -EINVAL;
+	if (cmd->length > dmaapi_max_alloc_size ||
+	    align > dmaapi_max_alloc_size)
+		return -ENOMEM;
+	if (ctx->handles >= dmaapi_max_handles)
+		return -ENOMEM;
+
+	/*
+	 * dma_alloc_coherent() aligns the buffer to the page order of its size
+	 * (Documentation/core-api/dma-api.rst): allocating at least @align
+	 * bytes gives an @align-aligned address.
+	 */
+	size = max_t(u64, PAGE_ALIGN(cmd->length), align);
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	buf->obj.type = DMAAPI_OBJ_BUF;
+	buf->obj.length = cmd->length;
+	buf->obj.dir = cmd->direction;
+	buf->cached = cmd->flags & DMAAPI_ALLOC_CACHED;
+	buf->size = size;
+	kref_init(&buf->ref);
+	buf->ddev = ddev;
+
+	mutex_lock(&ddev->dma_lock);
+	ret = dmaapi_apply_mask(ctx);
+	if (!ret)
+		ret = dmaapi_buf_alloc_dma(ctx, buf);
+	mutex_unlock(&ddev->dma_lock);
+	if (ret) {
+		kfree(buf);
+		return ret;
+	}
+
+	kref_get(&ddev->ref);
+	atomic_inc(&ddev->live_bufs);
+	spin_lock(&ddev->bufs_lock);
+	list_add_tail(&buf->node, &ddev->bufs);
+	spin_unlock(&ddev->bufs_lock);
+
+	if (!dmaapi_fits(buf->dma, cmd->length, ctx->mask))
+		ret = -ERANGE;
+	else if (buf->dma & (align - 1))
+		ret = -EDOM;
+	if (ret) {
+		dev_dbg(ddev->dev, "allocation at %pad misses mask %#llx or align %#llx\n",
+			&buf->dma, ctx->mask, align);
+		cmd->dma_addr = buf->dma;
+		dmaapi_buf_put(buf);
+		return ret;
+	}
+
+	ret = dmaapi_ctx_install(ctx, &buf->obj);
+	if (ret)
+		return ret;
+	cmd->handle = buf->obj.handle;
+	cmd->dma_addr = buf->dma;
+	cmd->mmap_offset = (u64)buf->obj.handle << DMAAPI_MMAP_SHIFT;
+	cmd->out_flags = buf->need_sync ? DMAAPI_OUT_NEED_SYNC : 0;
+	return 0;
+}
+
+/* Called with ctx->lock on a live device. */
+int dmaapi_buf_sync(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf,
+		    u64 offset, u64 length, bool for_cpu)
+{
+	struct device *dev = ctx->ddev->dev;
+
+	if (!buf->cached || !buf->need_sync)
+		return 0;
+	if (for_cpu)
+		dma_sync_single_range_for_cpu(dev, buf->dma, offset, length,
+					      buf->obj.dir);
+	else
+		dma_sync_single_range_for_device(dev, buf->dma, offset, length,
+						 buf->obj.dir);
+	return 0;
+}
+
+/* mmap */
+
+static void dmaapi_vm_open(struct vm_area_struct *vma)
+{
+	struct dmaapi_buf *buf = vma->vm_private_data;
+
+	kref_get(&buf->ref);
+}
+
+static void dmaapi_vm_close(struct vm_area_struct *vma)
+{
+	dmaapi_buf_put(vma->vm_private_data);
+}
+
+static const struct vm_operations_struct dmaapi_vm_ops = {
+	.open = dmaapi_vm_open,
+	.close = dmaapi_vm_close,
+};
+
+/* Remember @mm so that removal can wait for its mmap() to finish. */
+static int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
+{
+	struct dmaapi_mm_ref *mref, *new;
+
+	spin_lock(&ctx->mms_lock);
+	list_for_each_entry(mref, &ctx->mms, node) {
+		if (mref->mm == mm) {
+			spin_unlock(&ctx->mms_lock);
+			return 0;
+		}
+	}
+	spin_unlock(&ctx->mms_lock);
+
+	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	new->mm = mm;
+	spin_lock(&ctx->mms_lock);
+	list_for_each_entry(mref, &ctx->mms, node) {
+		if (mref->mm == mm) {
+			spin_unlock(&ctx->mms_lock);
+			kfree(new);
+			return 0;
+		}
+	}
+	mmgrab(mm);
+	list_add_tail(&new->node, &ctx->mms);
+	spin_unlock(&ctx->mms_lock);
+	return 0;
+}
+
+/*
+ * Called with the mmap_lock held: it must not take ctx->lock (held around
+ * pin_user_pages(), which takes the mmap_lock).  The allocation is found
+ * under the xarray's lock; its handle's reference keeps it alive until ours
+ * is taken.
+ */
+int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct dmaapi_ctx *ctx = filp->private_data;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	const unsigned int shift = DMAAPI_MMAP_SHIFT - PAGE_SHIFT;
+	unsigned long handle = vma->vm_pgoff >> shift;
+	unsigned long pgoff = vma->vm_pgoff & ((1UL << shift) - 1);
+	struct dmaapi_obj *obj;
+	struct dmaapi_buf *buf;
+	unsigned long npages;
+	int ret;
+
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EBADF;
+	if (!handle || handle > U32_MAX)
+		return -ENXIO;
+
+	xa_lock(&ctx->objs);
+	obj = xa_load(&ctx->objs, handle);
+	if (!obj || obj->type != DMAAPI_OBJ_BUF) {
+		xa_unlock(&ctx->objs);
+		return -ENXIO;
+	}
+	buf = to_dmaapi_buf(obj);
+	kref_get(&buf->ref);
+	xa_unlock(&ctx->objs);
+
+	npages = PAGE_ALIGN(buf->obj.length) >> PAGE_SHIFT;
+	if (pgoff >= npages || vma_pages(vma) > npages - pgoff) {
+		ret = -ENXIO;
+		goto err_put;
+	}
+
+	down_read(&ddev->mmap_sem);
+	if (ddev->dead) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	ret = dmaapi_ctx_note_mm(ctx, vma->vm_mm);
+	if (ret)
+		goto err_unlock;
+
+	vma->vm_pgoff = pgoff;
+	if (buf->cached)
+		ret = dma_mmap_pages(ddev->dev, vma, buf->size, buf->page);
+	else
+		ret = dma_mmap_coherent(ddev->dev, vma, buf->cpu_addr, buf->dma,
+					buf->size);
+	if (ret)
+		goto err_unlock;
+	vma->vm_private_data = buf;
+	vma->vm_ops = &dmaapi_vm_ops;
+	up_read(&ddev->mmap_sem);
+	return 0;
+
+err_unlock:
+	up_read(&ddev->mmap_sem);
+err_put:
+	dmaapi_buf_put(buf);
+	return ret;
+}

@@ -1,0 +1,855 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaapi: the kernel's DMA API for userspace drivers.
+ *
+ * The module registers a platform device of its own ("dmaapi", node
+ * /dev/dmaapi) and drives any PCI or platform device bound to it through
+ * driver_override or a "dmaapi,dma-device" compatible (node
+ * /dev/dmaapi-<dev_name>).  Each open file holds handles to coherent or cached
+ * allocations and to pinned, DMA-mapped user buffers; see
+ * include/uapi/linux/dmaapi.h for the ABI.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/dma-map-ops.h>
+#include <linux/fs.h>
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+
+#include "dmaapi.h"
+
+static unsigned int default_mask_bits = 32;
+module_param(default_mask_bits, uint, 0444);
+MODULE_PARM_DESC(default_mask_bits,
+		 "DMA mask width in bits of the default device /dev/dmaapi (12..64, default 32)");
+
+unsigned long dmaapi_max_alloc_size = SZ_64M;
+module_param_named(max_alloc_size, dmaapi_max_alloc_size, ulong, 0444);
+MODULE_PARM_DESC(max_alloc_size,
+		 "Largest allocation or user mapping in bytes (below 4 GiB, default 64 MiB)");
+
+unsigned int dmaapi_max_handles = 1024;
+module_param_named(max_handles, dmaapi_max_handles, uint, 0444);
+MODULE_PARM_DESC(max_handles,
+		 "Most live handles one open file may hold (1..1048576, default 1024)");
+
+#define DMAAPI_MAX_HANDLES_LIMIT (1U << 20)
+
+static struct platform_device *dmaapi_default_pdev;
+
+bool dmaapi_fits(dma_addr_t addr, u64 len, u64 mask)
+{
+	u64 last;
+
+	if (!len || check_add_overflow((u64)addr, len - 1, &last))
+		return false;
+	return last <= mask;
+}
+
+/* Does an IOMMU translate this device's DMA (not a passthrough domain)? */
+bool dmaapi_dev_translated(struct device *dev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+
+	return domain && domain->type != IOMMU_DOMAIN_IDENTITY;
+}
+
+/*
+ * Several files may use one device with different masks: the device carries
+ * the mask of the file allocating or mapping.  Called with dev->dma_lock.
+ */
+int dmaapi_apply_mask(struct dmaapi_ctx *ctx)
+{
+	struct device *dev = ctx->ddev->dev;
+
+	lockdep_assert_held(&ctx->ddev->dma_lock);
+	if (dma_get_mask(dev) == ctx->mask && dev->coherent_dma_mask == ctx->mask)
+		return 0;
+	if (dma_set_mask_and_coherent(dev, ctx->mask))
+		return -EIO;
+	return 0;
+}
+
+static u32 dmaapi_dev_flags(struct dmaapi_dev *ddev)
+{
+	struct device *dev = ddev->dev;
+	u32 flags = 0;
+
+	if (dev_is_dma_coherent(dev))
+		flags |= DMAAPI_DEV_COHERENT;
+	if (dmaapi_dev_translated(dev))
+		flags |= DMAAPI_DEV_IOMMU;
+	if (ddev->is_default)
+		flags |= DMAAPI_DEV_DEFAULT;
+	if (ddev->is_pci)
+		flags |= DMAAPI_DEV_PCI;
+	return flags;
+}
+
+static void dmaapi_dev_release(struct kref *ref)
+{
+	struct dmaapi_dev *ddev = container_of(ref, struct dmaapi_dev, ref);
+
+	put_device(ddev->dev);
+	kfree(ddev->name);
+	kfree(ddev);
+}
+
+void dmaapi_dev_put(struct dmaapi_dev *ddev)
+{
+	kref_put(&ddev->ref, dmaapi_dev_release);
+}
+
+/* Handles */
+
+static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
+{
+	u32 id;
+	int ret;
+
+	lockdep_assert_held(&ctx->lock);
+	ret = xa_alloc(&ctx->objs, &id, obj, XA_LIMIT(1, dmaapi_max_handles),
+		       GFP_KERNEL);
+	if (ret)
+		return -ENOMEM;		/* -EBUSY: the handle limit */
+	obj->handle = id;
+	ctx->handles++;
+	ctx->bytes += obj->length;
+	return 0;
+}
+
+static void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
+{
+	ctx->handles--;
+	ctx->bytes -= obj->length;
+	if (obj->type == DMAAPI_OBJ_BUF)
+		dmaapi_buf_put(to_dmaapi_buf(obj));
+	else
+		dmaapi_umap_destroy(ctx, to_dmaapi_umap(obj));
+}
+
+/* For the allocating ioctls: register @obj, or destroy it on failure. */
+int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
+{
+	int ret = dmaapi_ctx_add(ctx, obj);
+
+	if (ret) {
+		if (obj->type == DMAAPI_OBJ_BUF)
+			dmaapi_buf_put(to_dmaapi_buf(obj));
+		else
+			dmaapi_umap_destroy(ctx, to_dmaapi_umap(obj));
+	}
+	return ret;
+}
+
+static int dmaapi_ctx_remove(struct dmaapi_ctx *ctx, u32 handle)
+{
+	struct dmaapi_obj *obj;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!handle)
+		return -ENOENT;
+	obj = xa_erase(&ctx->objs, handle);
+	if (!obj)
+		return -ENOENT;
+	dmaapi_obj_destroy(ctx, obj);
+	return 0;
+}
+
+/* ioctls */
+
+static int dmaapi_ioctl_get_info(struct dmaapi_ctx *ctx, void *arg)
+{
+	struct dmaapi_info *cmd = arg;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	struct device *dev = ddev->dev;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved)
+		return -EINVAL;
+	cmd->api_version = DMAAPI_API_VERSION;
+	cmd->page_size = PAGE_SIZE;
+	cmd->dma_mask = ctx->mask;
+	cmd->device_mask = dma_get_mask(dev);
+	cmd->bus_limit = dev->bus_dma_limit;
+	cmd->dev_flags = dmaapi_dev_flags(ddev);
+	cmd->max_handles = dmaapi_max_handles;
+	cmd->max_alloc_size = dmaapi_max_alloc_size;
+	cmd->handles = ctx->handles;
+	cmd->bytes = ctx->bytes;
+	return 0;
+}
+
+static int dmaapi_ioctl_set_mask(struct dmaapi_ctx *ctx, void *arg)
+{
+	struct dmaapi_set_mask *cmd = arg;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	u64 mask = cmd->mask;
+	int ret = 0;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	/* 2^n - 1 with n >= 12 (n = 64 wraps mask + 1 to 0) */
+	if (mask < DMA_BIT_MASK(12) || (mask & (mask + 1)))
+		return -EINVAL;
+
+	mutex_lock(&ddev->dma_lock);
+	if (dma_set_mask_and_coherent(ddev->dev, mask))
+		ret = -EIO;
+	else
+		ctx->mask = mask;
+	mutex_unlock(&ddev->dma_lock);
+	return ret;
+}
+
+static int dmaapi_ioctl_free(struct dmaapi_ctx *ctx, void *arg)
+{
+	struct dmaapi_free *cmd = arg;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved)
+		return -EINVAL;
+	return dmaapi_ctx_remove(ctx, cmd->handle);
+}
+
+static int dmaapi_ioctl_sync(struct dmaapi_ctx *ctx, void *arg)
+{
+	struct dmaapi_sync *cmd = arg;
+	struct dmaapi_obj *obj;
+	bool for_cpu;
+	u64 end;
+
+	if (cmd->flags & ~(DMAAPI_SYNC_FOR_CPU | DMAAPI_SYNC_FOR_DEVICE))
+		return -EOPNOTSUPP;
+	if (cmd->flags != DMAAPI_SYNC_FOR_CPU &&
+	    cmd->flags != DMAAPI_SYNC_FOR_DEVICE)
+		return -EINVAL;
+	if (cmd->__reserved || !cmd->length)
+		return -EINVAL;
+	for_cpu = cmd->flags == DMAAPI_SYNC_FOR_CPU;
+
+	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
+	if (!obj)
+		return -ENOENT;
+	if (check_add_overflow(cmd->offset, cmd->length, &end) ||
+	    end > obj->length)
+		return -EOVERFLOW;
+
+	if (obj->type == DMAAPI_OBJ_BUF)
+		return dmaapi_buf_sync(ctx, to_dmaapi_buf(obj), cmd->offset,
+				       cmd->length, for_cpu);
+	return dmaapi_umap_sync(ctx, to_dmaapi_umap(obj), cmd->offset,
+				cmd->length, for_cpu);
+}
+
+/* Undo a successful ALLOC or MAP_USER whose result could not be copied out. */
+static void dmaapi_undo_alloc(struct dmaapi_ctx *ctx, void *arg)
+{
+	dmaapi_ctx_remove(ctx, ((struct dmaapi_alloc *)arg)->handle);
+}
+
+static void dmaapi_undo_map_user(struct dmaapi_ctx *ctx, void *arg)
+{
+	dmaapi_ctx_remove(ctx, ((struct dmaapi_map_user *)arg)->handle);
+}
+
+union dmaapi_ucmd_buffer {
+	struct dmaapi_info info;
+	struct dmaapi_set_mask set_mask;
+	struct dmaapi_alloc alloc;
+	struct dmaapi_free free;
+	struct dmaapi_map_user map_user;
+	struct dmaapi_sync sync;
+};
+
+struct dmaapi_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	bool after_remove;	/* allowed once the device is gone */
+	bool respond_on_addr_error;	/* copy out on -ERANGE/-EDOM too */
+	int (*execute)(struct dmaapi_ctx *ctx, void *arg);
+	void (*undo)(struct dmaapi_ctx *ctx, void *arg);
+};
+
+#define IOCTL_OP(_ioctl, _fn, _struct, _last, _after, _addr_err, _undo)	\
+	[_IOC_NR(_ioctl) - DMAAPI_CMD_BASE] = {				\
+		.size = sizeof(_struct) +					\
+			BUILD_BUG_ON_ZERO(sizeof(union dmaapi_ucmd_buffer) <	\
+					  sizeof(_struct)),			\
+		.min_size = offsetofend(_struct, _last),			\
+		.ioctl_num = _ioctl,						\
+		.after_remove = _after,						\
+		.respond_on_addr_error = _addr_err,				\
+		.execute = _fn,							\
+		.undo = _undo,							\
+	}
+
+static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
+	IOCTL_OP(DMAAPI_IOCTL_GET_INFO, dmaapi_ioctl_get_info,
+		 struct dmaapi_info, bytes, false, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_SET_MASK, dmaapi_ioctl_set_mask,
+		 struct dmaapi_set_mask, mask, false, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_ALLOC, dmaapi_ioctl_alloc,
+		 struct dmaapi_alloc, __reserved, false, true,
+		 dmaapi_undo_alloc),
+	IOCTL_OP(DMAAPI_IOCTL_FREE, dmaapi_ioctl_free,
+		 struct dmaapi_free, __reserved, true, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_MAP_USER, dmaapi_ioctl_map_user,
+		 struct dmaapi_map_user, __reserved, false, true,
+		 dmaapi_undo_map_user),
+	IOCTL_OP(DMAAPI_IOCTL_SYNC, dmaapi_ioctl_sync,
+		 struct dmaapi_sync, length, false, false, NULL),
+};
+
+static long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct dmaapi_ctx *ctx = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	const struct dmaapi_ioctl_op *op;
+	union dmaapi_ucmd_buffer buf;
+	unsigned int nr = _IOC_NR(cmd);
+	u32 usize;
+	int ret;
+
+	if (nr < DMAAPI_CMD_BASE ||
+	    nr >= DMAAPI_CMD_BASE + ARRAY_SIZE(dmaapi_ioctl_ops))
+		return -ENOTTY;
+	op = &dmaapi_ioctl_ops[nr - DMAAPI_CMD_BASE];
+	if (op->ioctl_num != cmd)
+		return -ENOTTY;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < op->min_size)
+		return -EINVAL;
+	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ctx->lock);
+	if (!op->after_remove && READ_ONCE(ctx->ddev->dead))
+		ret = -ENODEV;
+	else
+		ret = op->execute(ctx, &buf);
+	if (!ret || (op->respond_on_addr_error &&
+		     (ret == -ERANGE || ret == -EDOM))) {
+		if (copy_to_user(uarg, &buf, min_t(size_t, op->size, usize))) {
+			if (!ret && op->undo)
+				op->undo(ctx, &buf);
+			ret = -EFAULT;
+		}
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/* File operations */
+
+static int dmaapi_fops_open(struct inode *inode, struct file *filp)
+{
+	struct miscdevice *misc = filp->private_data;
+	struct dmaapi_dev *ddev = container_of(misc, struct dmaapi_dev, misc);
+	struct dmaapi_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->ddev = ddev;
+	ctx->filp = filp;
+	mutex_init(&ctx->lock);
+	xa_init_flags(&ctx->objs, XA_FLAGS_ALLOC1);
+	spin_lock_init(&ctx->mms_lock);
+	INIT_LIST_HEAD(&ctx->mms);
+
+	/* misc_open() holds misc_mtx: remove has not deregistered us yet */
+	kref_get(&ddev->ref);
+	mutex_lock(&ddev->lock);
+	if (ddev->dead) {
+		mutex_unlock(&ddev->lock);
+		dmaapi_dev_put(ddev);
+		kfree(ctx);
+		return -ENODEV;
+	}
+	ctx->mask = ddev->probe_mask;
+	list_add_tail(&ctx->node, &ddev->ctxs);
+	mutex_unlock(&ddev->lock);
+
+	filp->private_data = ctx;
+	return nonseekable_open(inode, filp);
+}
+
+static int dmaapi_fops_release(struct inode *inode, struct file *filp)
+{
+	struct dmaapi_ctx *ctx = filp->private_data;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	struct dmaapi_mm_ref *mref, *tmp;
+	struct dmaapi_obj *obj;
+	unsigned long id;
+
+	/* Still on ddev->ctxs: a concurrent remove serialises on ctx->lock. */
+	mutex_lock(&ctx->lock);
+	xa_for_each(&ctx->objs, id, obj) {
+		xa_erase(&ctx->objs, id);
+		dmaapi_obj_destroy(ctx, obj);
+	}
+	mutex_unlock(&ctx->lock);
+
+	mutex_lock(&ddev->lock);
+	list_del(&ctx->node);
+	mutex_unlock(&ddev->lock);
+
+	list_for_each_entry_safe(mref, tmp, &ctx->mms, node) {
+		mmdrop(mref->mm);
+		kfree(mref);
+	}
+	xa_destroy(&ctx->objs);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	dmaapi_dev_put(ddev);
+	return 0;
+}
+
+static const struct file_operations dmaapi_fops = {
+	.owner = THIS_MODULE,
+	.open = dmaapi_fops_open,
+	.release = dmaapi_fops_release,
+	.unlocked_ioctl = dmaapi_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = dmaapi_mmap,
+};
+
+/* sysfs attributes of the misc device */
+
+static struct dmaapi_dev *misc_to_ddev(struct device *dev)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return container_of(misc, struct dmaapi_dev, misc);
+}
+
+static ssize_t dma_mask_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "0x%llx\n", dma_get_mask(misc_to_ddev(dev)->dev));
+}
+static DEVICE_ATTR_RO(dma_mask);
+
+static ssize_t coherent_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  dev_is_dma_coherent(misc_to_ddev(dev)->dev));
+}
+static DEVICE_ATTR_RO(coherent);
+
+static ssize_t iommu_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  dmaapi_dev_translated(misc_to_ddev(dev)->dev));
+}
+static DEVICE_ATTR_RO(iommu);
+
+static void dmaapi_dev_usage(struct dmaapi_dev *ddev, u64 *handles, u64 *bytes)
+{
+	struct dmaapi_ctx *ctx;
+
+	*handles = 0;
+	*bytes = 0;
+	mutex_lock(&ddev->lock);
+	list_for_each_entry(ctx, &ddev->ctxs, node) {
+		*handles += READ_ONCE(ctx->handles);
+		*bytes += READ_ONCE(ctx->bytes);
+	}
+	mutex_unlock(&ddev->lock);
+}
+
+static ssize_t handles_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	u64 handles, bytes;
+
+	dmaapi_dev_usage(misc_to_ddev(dev), &handles, &bytes);
+	return sysfs_emit(buf, "%llu\n", handles);
+}
+static DEVICE_ATTR_RO(handles);
+
+static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	u64 handles, bytes;
+
+	dmaapi_dev_usage(misc_to_ddev(dev), &handles, &bytes);
+	return sysfs_emit(buf, "%llu\n", bytes);
+}
+static DEVICE_ATTR_RO(bytes);
+
+static struct attribute *dmaapi_attrs[] = {
+	&dev_attr_dma_mask.attr,
+	&dev_attr_coherent.attr,
+	&dev_attr_iommu.attr,
+	&dev_attr_handles.attr,
+	&dev_attr_bytes.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(dmaapi);
+
+/* Binding and removal */
+
+static int dmaapi_dev_create(struct device *dev, bool is_default, bool is_pci,
+			     const struct dmaapi_saved_dma *saved,
+			     struct dmaapi_dev **out)
+{
+	struct dmaapi_dev *ddev;
+	int ret;
+
+	ddev = kzalloc(sizeof(*ddev), GFP_KERNEL);
+	if (!ddev)
+		return -ENOMEM;
+	if (is_default)
+		ddev->name = kstrdup(KBUILD_MODNAME, GFP_KERNEL);
+	else
+		ddev->name = kasprintf(GFP_KERNEL, KBUILD_MODNAME "-%s",
+				       dev_name(dev));
+	if (!ddev->name) {
+		kfree(ddev);
+		return -ENOMEM;
+	}
+	kref_init(&ddev->ref);
+	ddev->dev = get_device(dev);
+	ddev->is_default = is_default;
+	ddev->is_pci = is_pci;
+	ddev->probe_mask = dma_get_mask(dev);
+	if (saved)
+		ddev->saved = *saved;
+	mutex_init(&ddev->lock);
+	INIT_LIST_HEAD(&ddev->ctxs);
+	init_rwsem(&ddev->mmap_sem);
+	mutex_init(&ddev->dma_lock);
+	spin_lock_init(&ddev->bufs_lock);
+	INIT_LIST_HEAD(&ddev->bufs);
+	atomic_set(&ddev->live_bufs, 0);
+	init_waitqueue_head(&ddev->bufs_wq);
+
+	ddev->misc.minor = MISC_DYNAMIC_MINOR;
+	ddev->misc.name = ddev->name;
+	ddev->misc.fops = &dmaapi_fops;
+	ddev->misc.parent = dev;
+	ddev->misc.mode = 0600;
+	ddev->misc.groups = dmaapi_groups;
+	ret = misc_register(&ddev->misc);
+	if (ret) {
+		dmaapi_dev_put(ddev);
+		return ret;
+	}
+	*out = ddev;
+	return 0;
+}
+
+/* Save what probe changes on a device, as dma_map_benchmark does. */
+static void dmaapi_save_dma(struct device *dev, struct dmaapi_saved_dma *saved)
+{
+	saved->dma_mask_ptr = dev->dma_mask;
+	saved->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
+	saved->coherent_mask = dev->coherent_dma_mask;
+	saved->max_seg = dma_get_max_seg_size(dev);
+	saved->valid = true;
+}
+
+static void dmaapi_restore_dma(struct device *dev,
+			       const struct dmaapi_saved_dma *saved)
+{
+	if (!saved->valid)
+		return;
+	dev->dma_mask = saved->dma_mask_ptr;
+	if (dev->dma_mask)
+		*dev->dma_mask = saved->dma_mask;
+	dev->coherent_dma_mask = saved->coherent_mask;
+	if (dev->dma_parms)
+		dma_set_max_seg_size(dev, saved->max_seg);
+}
+
+/*
+ * Let one IOMMU mapping cover a whole user buffer: dma_map_sg() merges the
+ * segments into one IOVA range only up to the maximum segment size.
+ */
+static void dmaapi_setup_seg_size(struct device *dev)
+{
+	if (dev->dma_parms)
+		dma_set_max_seg_size(dev, UINT_MAX);
+}
+
+/*
+ * The default device has no firmware node, so no bus code configured its
+ * DMA: it gets the module's mask, and the architecture's default DMA
+ * operations (dma-direct, or swiotlb when forced).  This is the one place an
+ * architecture that selects DMA operations from firmware would configure
+ * them for a device without a node.
+ */
+static int dmaapi_setup_default_dma(struct device *dev)
+{
+	int ret;
+
+	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(default_mask_bits));
+	if (ret)
+		return ret;
+	dmaapi_setup_seg_size(dev);
+	return 0;
+}
+
+/* Tear down every DMA resource of @ddev; files stay open and get -ENODEV. */
+static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
+{
+	struct dmaapi_mm_ref *mref;
+	struct dmaapi_ctx *ctx;
+	struct dmaapi_obj *obj;
+	unsigned long id;
+
+	/* No new opens: misc_open() and misc_deregister() share misc_mtx. */
+	misc_deregister(&ddev->misc);
+
+	mutex_lock(&ddev->lock);
+	/* No new mmaps once this is visible under mmap_sem. */
+	down_write(&ddev->mmap_sem);
+	ddev->dead = true;
+	up_write(&ddev->mmap_sem);
+
+	list_for_each_entry(ctx, &ddev->ctxs, node) {
+		/*
+		 * An mmap() that passed the dead check links its VMA before it
+		 * drops the mmap_lock: wait for that, then zap every mapping of
+		 * the file so the memory can be freed under it.
+		 */
+		list_for_each_entry(mref, &ctx->mms, node) {
+			mmap_read_lock(mref->mm);
+			mmap_read_unlock(mref->mm);
+		}
+		unmap_mapping_range(ctx->filp->f_mapping, 0, 0, 1);
+	}
+
+	/* Wait for in-flight ioctls; unmap and unpin every user mapping. */
+	list_for_each_entry(ctx, &ddev->ctxs, node) {
+		mutex_lock(&ctx->lock);
+		xa_for_each(&ctx->objs, id, obj) {
+			if (obj->type == DMAAPI_OBJ_UMAP)
+				dmaapi_umap_release(ctx, to_dmaapi_umap(obj));
+		}
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&ddev->lock);
+
+	/* No ALLOC can run any more: free every allocation's memory. */
+	dmaapi_dev_free_bufs(ddev);
+}
+
+/* Platform driver */
+
+static int dmaapi_platform_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct dmaapi_saved_dma saved = {};
+	struct dmaapi_dev *ddev;
+	int ret;
+
+	if (pdev == dmaapi_default_pdev) {
+		ret = dmaapi_setup_default_dma(dev);
+		if (ret)
+			return ret;
+		ret = dmaapi_dev_create(dev, true, false, NULL, &ddev);
+		if (ret)
+			return ret;
+		platform_set_drvdata(pdev, ddev);
+		return 0;
+	}
+
+	/* Firmware (of_dma_configure) has set the device's DMA up. */
+	dmaapi_save_dma(dev, &saved);
+	if (!dev->dma_mask || !*dev->dma_mask) {
+		ret = dma_coerce_mask_and_coherent(dev,
+						   DMA_BIT_MASK(default_mask_bits));
+		if (ret)
+			goto err_restore;
+	}
+	dmaapi_setup_seg_size(dev);
+	ret = dmaapi_dev_create(dev, false, false, &saved, &ddev);
+	if (ret)
+		goto err_restore;
+	platform_set_drvdata(pdev, ddev);
+	return 0;
+
+err_restore:
+	dmaapi_restore_dma(dev, &saved);
+	return ret;
+}
+
+static void dmaapi_platform_remove_dev(struct platform_device *pdev)
+{
+	struct dmaapi_dev *ddev = platform_get_drvdata(pdev);
+
+	dmaapi_dev_remove(ddev);
+	dmaapi_restore_dma(ddev->dev, &ddev->saved);
+	dmaapi_dev_put(ddev);
+}
+
+/* .remove returns void since 6.11 */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+static void dmaapi_platform_remove(struct platform_device *pdev)
+{
+	dmaapi_platform_remove_dev(pdev);
+}
+#else
+static int dmaapi_platform_remove(struct platform_device *pdev)
+{
+	dmaapi_platform_remove_dev(pdev);
+	return 0;
+}
+#endif
+
+static const struct of_device_id dmaapi_of_match[] = {
+	{ .compatible = "dmaapi,dma-device" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, dmaapi_of_match);
+
+static struct platform_driver dmaapi_platform_driver = {
+	.driver = {
+		.name = KBUILD_MODNAME,
+		.of_match_table = dmaapi_of_match,
+	},
+	.probe = dmaapi_platform_probe,
+	.remove = dmaapi_platform_remove,
+};
+
+/* PCI driver: binds only through driver_override. */
+
+static int dmaapi_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct dmaapi_saved_dma saved = {};
+	struct dmaapi_dev *ddev;
+	int ret;
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	/* The BARs stay unclaimed: userspace mmaps sysfs resourceN. */
+
+	dmaapi_save_dma(dev, &saved);
+	dmaapi_setup_seg_size(dev);
+	ret = dmaapi_dev_create(dev, false, true, &saved, &ddev);
+	if (ret) {
+		dmaapi_restore_dma(dev, &saved);
+		pci_clear_master(pdev);
+		pci_disable_device(pdev);
+		return ret;
+	}
+	pci_set_drvdata(pdev, ddev);
+	return 0;
+}
+
+static void dmaapi_pci_remove(struct pci_dev *pdev)
+{
+	struct dmaapi_dev *ddev = pci_get_drvdata(pdev);
+
+	dmaapi_dev_remove(ddev);
+	dmaapi_restore_dma(ddev->dev, &ddev->saved);
+	pci_clear_master(pdev);
+	pci_disable_device(pdev);
+	dmaapi_dev_put(ddev);
+}
+
+static const struct pci_device_id dmaapi_pci_ids[] = {
+	{ }
+};
+
+static struct pci_driver dmaapi_pci_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = dmaapi_pci_ids,
+	.probe = dmaapi_pci_probe,
+	.remove = dmaapi_pci_remove,
+};
+
+/* Module */
+
+static int __init dmaapi_init(void)
+{
+	struct platform_device *pdev;
+	int ret;
+
+	if (default_mask_bits < 12 || default_mask_bits > 64) {
+		pr_err("default_mask_bits must be 12..64\n");
+		return -EINVAL;
+	}
+	if (!dmaapi_max_alloc_size || dmaapi_max_alloc_size > SZ_4G - PAGE_SIZE) {
+		pr_err("max_alloc_size must be 1..4 GiB - PAGE_SIZE\n");
+		return -EINVAL;
+	}
+	if (!dmaapi_max_handles || dmaapi_max_handles > DMAAPI_MAX_HANDLES_LIMIT) {
+		pr_err("max_handles must be 1..%u\n", DMAAPI_MAX_HANDLES_LIMIT);
+		return -EINVAL;
+	}
+
+	ret = platform_driver_register(&dmaapi_platform_driver);
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&dmaapi_pci_driver);
+	if (ret)
+		goto err_platform;
+
+	pdev = platform_device_alloc(KBUILD_MODNAME, PLATFORM_DEVID_NONE);
+	if (!pdev) {
+		ret = -ENOMEM;
+		goto err_pci;
+	}
+	dmaapi_default_pdev = pdev;	/* probe, run by the add, tests it */
+	ret = platform_device_add(pdev);
+	if (ret) {
+		dmaapi_default_pdev = NULL;
+		platform_device_put(pdev);
+		goto err_pci;
+	}
+	if (!platform_get_drvdata(pdev)) {	/* the probe failed */
+		ret = -ENODEV;
+		goto err_pdev;
+	}
+	return 0;
+
+err_pdev:
+	platform_device_unregister(pdev);
+	dmaapi_default_pdev = NULL;
+err_pci:
+	pci_unregister_driver(&dmaapi_pci_driver);
+err_platform:
+	platform_driver_unregister(&dmaapi_platform_driver);
+	return ret;
+}
+
+static void __exit dmaapi_exit(void)
+{
+	platform_device_unregister(dmaapi_default_pdev);
+	pci_unregister_driver(&dmaapi_pci_driver);
+	platform_driver_unregister(&dmaapi_platform_driver);
+}
+
+module_init(dmaapi_init);
+module_exit(dmaapi_exit);
+
+MODULE_DESCRIPTION("The kernel's DMA API for userspace drivers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DMAAPI_VERSION);

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaapi: user mappings (DMAAPI_IOCTL_MAP_USER).
+ *
+ * The user's pages are pinned long-term and given to the device as ONE
+ * contiguous DMA range: through the IOMMU when one translates for the device,
+ * directly when the pages are physically contiguous under the mask, and
+ * otherwise through a coherent bounce buffer of our own that the map and the
+ * syncs copy to and from exactly as swiotlb does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-direct.h>
+#include <linux/highmem.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/swiotlb.h>
+
+#include "dmaapi.h"
+
+static void dmaapi_umap_account(struct mm_struct *mm, unsigned long npages)
+{
+	if (mmget_not_zero(mm)) {
+		account_locked_vm(mm, npages, false);
+		mmput_async(mm);
+	}
+}
+
+/*
+ * Copy [off, off + len) of the user buffer between its pinned pages and the
+ * bounce buffer, which keeps the sub-page offset of the user address.
+ */
+static void dmaapi_bounce_copy(struct dmaapi_umap *umap, u64 off, u64 len,
+			       bool to_bounce)
+{
+	size_t pos = umap->offset + off;
+
+	while (len) {
+		struct page *page = umap->pages[pos >> PAGE_SHIFT];
+		size_t poff = offset_in_page(pos);
+		size_t chunk = min_t(u64, len, PAGE_SIZE - poff);
+		void *vaddr = kmap_local_page(page);
+
+		if (to_bounce) {
+			memcpy(umap->bounce + pos, vaddr + poff, chunk);
+			kunmap_local(vaddr);
+		} else {
+			memcpy(vaddr + poff, umap->bounce + pos, chunk);
+			kunmap_local(vaddr);
+			flush_dcache_page(page);
+		}
+		pos += chunk;
+		len -= chunk;
+		cond_resched();
+	}
+}
+
+/*
+ * Without an IOMMU, map directly only ONE physically contiguous range that
+ * the mask reaches; never let dma-direct hand a range to swiotlb where its
+ * pool may lie above a mask narrower than 32 bits (swiotlb_map() would WARN),
+ * nor one larger than swiotlb can bounce.
+ */
+static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
+{
+	struct device *dev = ctx->ddev->dev;
+	struct scatterlist *sg = umap->sgt.sgl;
+	phys_addr_t phys;
+	dma_addr_t first, last;
+	u64 limit = ctx->mask;
+
+	if (umap->sgt.orig_nents != 1)
+		return false;
+	if (dev->bus_dma_limit)
+		limit = min(limit, dev->bus_dma_limit);
+	phys = sg_phys(sg);
+	first = phys_to_dma(dev, phys);
+	last = phys_to_dma(dev, phys + umap->obj.length - 1);
+	if (last < first || last - first != umap->obj.length - 1 ||
+	    !dmaapi_fits(first, umap->obj.length, limit))
+		return false;
+	if (is_swiotlb_force_bounce(dev) &&
+	    (ctx->mask < DMA_BIT_MASK(32) ||
+	     umap->obj.length > dma_max_mapping_size(dev)))
+		return false;
+	return true;
+}
+
+/* Try to give the device the pages themselves as one range. */
+static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
+				   struct dmaapi_umap *umap, u64 align)
+{
+	struct device *dev = ctx->ddev->dev;
+	struct scatterlist *sg;
+	bool translated = dmaapi_dev_translated(dev);
+	dma_addr_t dma;
+
+	if (!translated && !dmaapi_direct_ok(ctx, umap))
+		return false;
+	if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir, DMA_ATTR_NO_WARN))
+		return false;
+
+	sg = umap->sgt.sgl;
+	dma = sg_dma_address(sg);
+	if (umap->sgt.nents != 1 || sg_dma_len(sg) != umap->obj.length ||
+	    !dmaapi_fits(dma, umap->obj.length, ctx->mask) ||
+	    (dma & (align - 1))) {
+		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
+				  DMA_ATTR_SKIP_CPU_SYNC);
+		return false;
+	}
+	umap->dma = dma;
+	umap->need_sync = dma_need_sync(dev, dma);
+	/* dma-direct bounced it through swiotlb */
+	if (!translated && dma != phys_to_dma(dev, sg_phys(sg)))
+		umap->bounced = true;
+	return true;
+}
+
+/* Bounce through a coherent buffer; ERANGE/EDOM leave dma_addr in @dma. */
+static int dmaapi_umap_bounce(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
+			      u64 align, dma_addr_t *dma)
+{
+	struct device *dev = ctx->ddev->dev;
+
+	/* at least @align bytes: dma_alloc_coherent() aligns to the size order */
+	umap->bounce_size = max_t(u64, PAGE_ALIGN(umap->offset + umap->obj.length),
+				  align);
+	umap->bounce = dma_alloc_coherent(dev, umap->bounce_size,
+					  &umap->bounce_dma,
+					  GFP_KERNEL | __GFP_NOWARN);
+	if (!umap->bounce)
+		return -ENOMEM;
+	*dma = umap->bounce_dma + umap->offset;
+	if (!dmaapi_fits(*dma, umap->obj.length, ctx->mask) ||
+	    (*dma & (align - 1))) {
+		dma_free_coherent(dev, umap->bounce_size, umap->bounce,
+				  umap->bounce_dma);
+		umap->bounce = NULL;
+		return dmaapi_fits(*dma, umap->obj.length, ctx->mask) ?
+			-EDOM : -ERANGE;
+	}
+	umap->dma = *dma;
+	umap->bounced = true;
+	umap->need_sync = true;
+	/* as swiotlb does at map time, whatever the direction */
+	dmaapi_bounce_copy(umap, 0, umap->obj.length, true);
+	return 0;
+}
+
+/* Unmap, unpin and uncharge; the handle stays until FREE or close. */
+void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
+{
+	struct device *dev = ctx->ddev->dev;
+
+	if (!umap->live)
+		return;
+	if (umap->bounce)
+		dma_free_coherent(dev, umap->bounce_size, umap->bounce,
+				  umap->bounce_dma);
+	else
+		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
+				  DMA_ATTR_SKIP_CPU_SYNC);
+	umap->bounce = NULL;
+	sg_free_table(&umap->sgt);
+	unpin_user_pages_dirty_lock(umap->pages, umap->npages,
+				    umap->obj.dir != DMA_TO_DEVICE);
+	dmaapi_umap_account(umap->mm, umap->npages);
+	umap->live = false;
+}
+
+void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
+{
+	dmaapi_umap_release(ctx, umap);
+	kvfree(umap->pages);
+	mmdrop(umap->mm);
+	kfree(umap);
+}
+
+static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
+{
+	unsigned int gup_flags = FOLL_LONGTERM;
+	long pinned;
+	int ret;
+
+	if (umap->obj.dir != DMA_TO_DEVICE)
+		gup_flags |= FOLL_WRITE;
+
+	umap->pages = kvmalloc_array(umap->npages, sizeof(*umap->pages),
+				     GFP_KERNEL);
+	if (!umap->pages)
+		return -ENOMEM;
+
+	/* EPERM over RLIMIT_MEMLOCK without CAP_IPC_LOCK */
+	ret = account_locked_vm(umap->mm, umap->npages, true);
+	if (ret)
+		return ret;
+
+	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, umap->npages, gup_flags,
+				     umap->pages);
+	if (pinned != umap->npages) {
+		if (pinned > 0)
+			unpin_user_pages(umap->pages, pinned);
+		account_locked_vm(umap->mm, umap->npages, false);
+		return pinned == -ENOMEM ? -ENOMEM : -EFAULT;
+	}
+
+	ret = sg_alloc_table_from_pages(&umap->sgt, umap->pages, umap->npages,
+					umap->offset, umap->obj.length,
+					GFP_KERNEL);
+	if (ret) {
+		unpin_user_pages(umap->pages, umap->npages);
+		account_locked_vm(umap->mm, umap->npages, false);
+		return ret;
+	}
+	return 0;
+}
+
+int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
+{
+	struct dmaapi_map_user *cmd = arg;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	struct dmaapi_umap *umap;
+	dma_addr_t dma = 0;
+	u64 align, end;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
+		return -EINVAL;
+	align = cmd->align ? cmd->align : 1;
+	if (!is_power_of_2(align))
+		return -EINVAL;
+	if (cmd->length > dmaapi_max_alloc_size)
+		return -ENOMEM;
+	if (check_add_overflow(cmd->uaddr, cmd->length, &end) ||
+	    end > TASK_SIZE)
+		return -EFAULT;
+	if (ctx->handles >= dmaapi_max_handles)
+		return -ENOMEM;
+	if (!current->mm)
+		return -EFAULT;
+
+	umap = kzalloc(sizeof(*umap), GFP_KERNEL);
+	if (!umap)
+		return -ENOMEM;
+	umap->obj.type = DMAAPI_OBJ_UMAP;
+	umap->obj.length = cmd->length;
+	umap->obj.dir = cmd->direction;
+	umap->offset = offset_in_page(cmd->uaddr);
+	umap->npages = (umap->offset + cmd->length + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	umap->mm = current->mm;
+	mmgrab(umap->mm);
+
+	ret = dmaapi_umap_pin(umap, cmd->uaddr);
+	if (ret)
+		goto err_free;
+
+	mutex_lock(&ddev->dma_lock);
+	ret = dmaapi_apply_mask(ctx);
+	if (!ret && !dmaapi_umap_try_direct(ctx, umap, align))
+		ret = dmaapi_umap_bounce(ctx, umap, align, &dma);
+	mutex_unlock(&ddev->dma_lock);
+	if (ret) {
+		if (ret == -ERANGE || ret == -EDOM) {
+			dev_dbg(ddev->dev, "user mapping at %pad misses mask %#llx or align %#llx\n",
+				&dma, ctx->mask, align);
+			cmd->dma_addr = dma;
+		}
+		sg_free_table(&umap->sgt);
+		unpin_user_pages(umap->pages, umap->npages);
+		account_locked_vm(umap->mm, umap->npages, false);
+		goto err_free;
+	}
+	umap->live = true;
+
+	ret = dmaapi_ctx_install(ctx, &umap->obj);
+	if (ret)
+		return ret;
+	cmd->handle = umap->obj.handle;
+	cmd->dma_addr = umap->dma;
+	cmd->out_flags = 0;
+	if (umap->need_sync)
+		cmd->out_flags |= DMAAPI_OUT_NEED_SYNC;
+	if (umap->bounced)
+		cmd->out_flags |= DMAAPI_OUT_BOUNCED | DMAAPI_OUT_NEED_SYNC;
+	return 0;
+
+err_free:
+	kvfree(umap->pages);
+	mmdrop(umap->mm);
+	kfree(umap);
+	return ret;
+}
+
+/*
+ * Sync a direct mapping: the DMA range is contiguous, the physical one need
+ * not be (IOMMU), and the DMA API syncs one physically contiguous range per
+ * call, so walk the CPU scatterlist.
+ */
+static void dmaapi_umap_sync_direct(struct device *dev,
+				    struct dmaapi_umap *umap, u64 offset,
+				    u64 length, bool for_cpu)
+{
+	u64 end = offset + length, pos = 0;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_sg(&umap->sgt, sg, i) {
+		u64 from = max(offset, pos);
+		u64 to = min(end, pos + sg->length);
+
+		if (from < to) {
+			if (for_cpu)
+				dma_sync_single_for_cpu(dev, umap->dma + from,
+							to - from,
+							umap->obj.dir);
+			else
+				dma_sync_single_for_device(dev, umap->dma + from,
+							   to - from,
+							   umap->obj.dir);
+		}
+		pos += sg->length;
+		if (pos >= end)
+			break;
+	}
+}
+
+/* Called with ctx->lock on a live device. */
+int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
+		     u64 offset, u64 length, bool for_cpu)
+{
+	enum dma_data_direction dir = umap->obj.dir;
+
+	if (!umap->live || !umap->need_sync)
+		return 0;
+	if (umap->bounce) {
+		if (for_cpu && dir != DMA_TO_DEVICE)
+			dmaapi_bounce_copy(umap, offset, length, false);
+		else if (!for_cpu && dir != DMA_FROM_DEVICE)
+			dmaapi_bounce_copy(umap, offset, length, true);
+		return 0;
+	}
+	dmaapi_umap_sync_direct(ctx->ddev->dev, umap, offset, length, for_cpu);
+	return 0;
+}
