@@ -148,7 +148,7 @@ static int demo_map(struct dmaapi_device *dev, struct edu *edu)
 	snprintf(msg, sizeof(msg), "%d bytes %#llx -> device -> %#llx%s", LEN,
 		 (unsigned long long)dmaapi_map_dma_addr(ms),
 		 (unsigned long long)dmaapi_map_dma_addr(md),
-		 dmaapi_map_flags(md) & DMAAPI_REGION_BOUNCED ? " (kernel bounce buffer)" : "");
+		 dmaapi_map_region(md)->flags & DMAAPI_REGION_BOUNCED ? " (kernel bounce buffer)" : "");
 	report("mapped array round trip", !memcmp(src, dst, LEN), msg);
 	dmaapi_map_free(ms);
 	dmaapi_map_free(md);
