@@ -194,10 +194,9 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	if (!umap->pages)
 		return -ENOMEM;
 
-	/* EPERM over RLIMIT_MEMLOCK without CAP_IPC_LOCK */
-	ret = account_locked_vm(umap->mm, umap->npages, true);
-	if (ret)
-		return ret;
+	/* its only failure: over RLIMIT_MEMLOCK without CAP_IPC_LOCK */
+	if (account_locked_vm(umap->mm, umap->npages, true))
+		return -EPERM;
 
 	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, umap->npages, gup_flags,
 				     umap->pages);

@@ -1,0 +1,1345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaapi ioctl ABI tests: every ioctl, every validation error, struct size
+ * handling, mmap rules and limits, on the module's default device
+ * /dev/dmaapi.  No device DMA is involved (see dmaapi_edu for that).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/dmaapi.h>
+
+/* the harness and the test callbacks have unused parameters */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+
+#define DEV_PATH "/dev/dmaapi"
+
+#define EXPECT_ERRNO(expected_errno, cmd)		\
+	({						\
+		ASSERT_EQ(-1, cmd);			\
+		EXPECT_EQ(expected_errno, errno);	\
+	})
+
+static size_t page_size;
+
+static int get_info(int fd, struct dmaapi_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, DMAAPI_IOCTL_GET_INFO, info);
+}
+
+static int do_alloc(int fd, uint64_t length, uint64_t align, uint32_t flags,
+		    uint32_t dir, struct dmaapi_alloc *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->flags = flags;
+	out->direction = dir;
+	out->length = length;
+	out->align = align;
+	return ioctl(fd, DMAAPI_IOCTL_ALLOC, out);
+}
+
+static int do_free(int fd, uint32_t handle)
+{
+	struct dmaapi_free cmd = {
+		.size = sizeof(cmd),
+		.handle = handle,
+	};
+
+	return ioctl(fd, DMAAPI_IOCTL_FREE, &cmd);
+}
+
+static int do_map(int fd, void *buf, uint64_t length, uint32_t dir,
+		  uint64_t align, struct dmaapi_map_user *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->uaddr = (uintptr_t)buf;
+	out->length = length;
+	out->direction = dir;
+	out->align = align;
+	return ioctl(fd, DMAAPI_IOCTL_MAP_USER, out);
+}
+
+static int do_sync(int fd, uint32_t handle, uint32_t flags, uint64_t offset,
+		   uint64_t length)
+{
+	struct dmaapi_sync cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.handle = handle,
+		.offset = offset,
+		.length = length,
+	};
+
+	return ioctl(fd, DMAAPI_IOCTL_SYNC, &cmd);
+}
+
+static int open_dev(void)
+{
+	return open(DEV_PATH, O_RDWR | O_CLOEXEC);
+}
+
+FIXTURE(dmaapi) {
+	int fd;
+	struct dmaapi_info info;
+};
+
+FIXTURE_SETUP(dmaapi)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	self->fd = open_dev();
+	if (self->fd < 0 && (errno == ENOENT || errno == ENODEV || errno == ENXIO))
+		SKIP(return, DEV_PATH " is missing: load dmaapi.ko");
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+}
+
+FIXTURE_TEARDOWN(dmaapi)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* GET_INFO */
+
+TEST_F(dmaapi, get_info)
+{
+	struct dmaapi_info *info = &self->info;
+	struct dmaapi_alloc a;
+
+	EXPECT_EQ(DMAAPI_API_VERSION, info->api_version);
+	EXPECT_EQ(page_size, info->page_size);
+	EXPECT_NE(0, info->dma_mask);
+	EXPECT_EQ(0, info->dma_mask & (info->dma_mask + 1));
+	EXPECT_NE(0, info->device_mask);
+	EXPECT_TRUE(info->dev_flags & DMAAPI_DEV_DEFAULT);
+	EXPECT_FALSE(info->dev_flags & DMAAPI_DEV_PCI);
+	EXPECT_LT(0, info->max_handles);
+	EXPECT_LT(0, info->max_alloc_size);
+	EXPECT_GT(1ULL << 32, info->max_alloc_size);
+	EXPECT_EQ(0, info->handles);
+	EXPECT_EQ(0, info->bytes);
+	EXPECT_EQ(0, info->__reserved);
+
+	ASSERT_EQ(0, do_alloc(self->fd, 100, 0, 0, DMAAPI_DIR_BIDIRECTIONAL, &a));
+	ASSERT_EQ(0, get_info(self->fd, info));
+	EXPECT_EQ(1, info->handles);
+	EXPECT_EQ(100, info->bytes);
+	ASSERT_EQ(0, do_free(self->fd, a.handle));
+	ASSERT_EQ(0, get_info(self->fd, info));
+	EXPECT_EQ(0, info->handles);
+	EXPECT_EQ(0, info->bytes);
+}
+
+TEST_F(dmaapi, get_info_flags_reserved)
+{
+	struct dmaapi_info info = { .size = sizeof(info), .flags = 1 };
+
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_GET_INFO, &info));
+	info.flags = 1U << 31;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_GET_INFO, &info));
+	info.flags = 0;
+	info.__reserved = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_GET_INFO, &info));
+}
+
+TEST_F(dmaapi, unknown_ioctl)
+{
+	uint64_t buf[32] = { sizeof(buf) };
+
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, DMAAPI_CMD_BASE - 1), buf));
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, DMAAPI_CMD_SYNC + 1), buf));
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, 0), buf));
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE + 1, DMAAPI_CMD_GET_INFO), buf));
+	/* the numbers carry no size or direction */
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IOWR(DMAAPI_TYPE, DMAAPI_CMD_GET_INFO,
+						  struct dmaapi_info), buf));
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, DMAAPI_IOCTL_GET_INFO, NULL));
+}
+
+/*
+ * Struct size handling, for every ioctl: too short, exact, longer with a
+ * zero tail, longer with a non-zero tail.  @prep fills a valid command,
+ * @after checks and undoes a successful one.  @h is a handle the callbacks
+ * may allocate; it is freed at the end if still set.
+ */
+struct size_case {
+	unsigned long ioctl;
+	size_t ksize;
+	void (*prep)(void *cmd, int fd, uint32_t *h);
+	void (*after)(struct __test_metadata *_metadata, void *cmd, int fd,
+		      uint32_t *h);
+};
+
+static void set_size(void *cmd, uint32_t size)
+{
+	memcpy(cmd, &size, sizeof(size));
+}
+
+static void size_test(struct __test_metadata *_metadata, int fd,
+		      const struct size_case *c)
+{
+	uint64_t raw[32];
+	uint8_t *bytes = (uint8_t *)raw;
+	size_t big = c->ksize + 64;
+	struct dmaapi_info info;
+	uint32_t h = 0;
+
+	ASSERT_GE(sizeof(raw), big);
+	/* too short */
+	for (unsigned int sz = 0; sz < c->ksize; sz += 4) {
+		memset(raw, 0, sizeof(raw));
+		c->prep(raw, fd, &h);
+		set_size(raw, sz);
+		EXPECT_ERRNO(EINVAL, ioctl(fd, c->ioctl, raw));
+	}
+	/* exact */
+	memset(raw, 0, sizeof(raw));
+	c->prep(raw, fd, &h);
+	set_size(raw, c->ksize);
+	ASSERT_EQ(0, ioctl(fd, c->ioctl, raw));
+	c->after(_metadata, raw, fd, &h);
+	/* longer with a zero tail; the kernel writes back only its own struct */
+	memset(raw, 0, sizeof(raw));
+	c->prep(raw, fd, &h);
+	set_size(raw, big);
+	ASSERT_EQ(0, ioctl(fd, c->ioctl, raw));
+	c->after(_metadata, raw, fd, &h);
+	for (size_t i = c->ksize; i < big; i++)
+		ASSERT_EQ(0, bytes[i]);
+	/* longer with a non-zero tail, anywhere in it */
+	for (size_t i = c->ksize; i < big; i += 7) {
+		memset(raw, 0, sizeof(raw));
+		c->prep(raw, fd, &h);
+		set_size(raw, big);
+		bytes[i] = 0x5a;
+		EXPECT_ERRNO(E2BIG, ioctl(fd, c->ioctl, raw));
+	}
+	if (h)
+		EXPECT_EQ(0, do_free(fd, h));
+	ASSERT_EQ(0, get_info(fd, &info));
+	EXPECT_EQ(0, info.handles);
+}
+
+static uint32_t size_test_handle(int fd)
+{
+	struct dmaapi_alloc a;
+
+	if (do_alloc(fd, 4096, 0, 0, 0, &a))
+		return 0;
+	return a.handle;
+}
+
+static void prep_nothing(void *cmd, int fd, uint32_t *h)
+{
+}
+
+static void after_info(struct __test_metadata *_metadata, void *cmd, int fd,
+		       uint32_t *h)
+{
+	EXPECT_EQ(DMAAPI_API_VERSION, ((struct dmaapi_info *)cmd)->api_version);
+}
+
+TEST_F(dmaapi, size_get_info)
+{
+	struct size_case c = { DMAAPI_IOCTL_GET_INFO, sizeof(struct dmaapi_info),
+			       prep_nothing, after_info };
+
+	size_test(_metadata, self->fd, &c);
+}
+
+static uint64_t size_test_mask;
+
+static void prep_mask(void *cmd, int fd, uint32_t *h)
+{
+	((struct dmaapi_set_mask *)cmd)->mask = size_test_mask;
+}
+
+static void after_nothing(struct __test_metadata *_metadata, void *cmd, int fd,
+			  uint32_t *h)
+{
+}
+
+TEST_F(dmaapi, size_set_mask)
+{
+	struct size_case c = { DMAAPI_IOCTL_SET_MASK, sizeof(struct dmaapi_set_mask),
+			       prep_mask, after_nothing };
+
+	size_test_mask = self->info.dma_mask;
+	size_test(_metadata, self->fd, &c);
+}
+
+static void prep_alloc(void *cmd, int fd, uint32_t *h)
+{
+	((struct dmaapi_alloc *)cmd)->length = 4096;
+}
+
+static void after_alloc(struct __test_metadata *_metadata, void *cmd, int fd,
+			uint32_t *h)
+{
+	struct dmaapi_alloc *a = cmd;
+
+	EXPECT_NE(0, a->handle);
+	EXPECT_EQ((uint64_t)a->handle << DMAAPI_MMAP_SHIFT, a->mmap_offset);
+	EXPECT_EQ(0, do_free(fd, a->handle));
+}
+
+TEST_F(dmaapi, size_alloc)
+{
+	struct size_case c = { DMAAPI_IOCTL_ALLOC, sizeof(struct dmaapi_alloc),
+			       prep_alloc, after_alloc };
+
+	size_test(_metadata, self->fd, &c);
+}
+
+/* one handle, allocated when needed and consumed by a successful FREE */
+static void prep_free(void *cmd, int fd, uint32_t *h)
+{
+	if (!*h)
+		*h = size_test_handle(fd);
+	((struct dmaapi_free *)cmd)->handle = *h;
+}
+
+static void after_free(struct __test_metadata *_metadata, void *cmd, int fd,
+		       uint32_t *h)
+{
+	*h = 0;
+}
+
+TEST_F(dmaapi, size_free)
+{
+	struct size_case c = { DMAAPI_IOCTL_FREE, sizeof(struct dmaapi_free),
+			       prep_free, after_free };
+
+	size_test(_metadata, self->fd, &c);
+}
+
+static char size_test_buf[8192];
+
+static void prep_map(void *cmd, int fd, uint32_t *h)
+{
+	struct dmaapi_map_user *m = cmd;
+
+	m->uaddr = (uintptr_t)size_test_buf;
+	m->length = sizeof(size_test_buf);
+}
+
+static void after_map(struct __test_metadata *_metadata, void *cmd, int fd,
+		      uint32_t *h)
+{
+	struct dmaapi_map_user *m = cmd;
+
+	EXPECT_NE(0, m->handle);
+	EXPECT_EQ(0, do_free(fd, m->handle));
+}
+
+TEST_F(dmaapi, size_map_user)
+{
+	struct size_case c = { DMAAPI_IOCTL_MAP_USER, sizeof(struct dmaapi_map_user),
+			       prep_map, after_map };
+
+	size_test(_metadata, self->fd, &c);
+}
+
+static void prep_sync(void *cmd, int fd, uint32_t *h)
+{
+	struct dmaapi_sync *s = cmd;
+
+	if (!*h)
+		*h = size_test_handle(fd);
+	s->handle = *h;
+	s->flags = DMAAPI_SYNC_FOR_CPU;
+	s->length = 1;
+}
+
+TEST_F(dmaapi, size_sync)
+{
+	struct size_case c = { DMAAPI_IOCTL_SYNC, sizeof(struct dmaapi_sync),
+			       prep_sync, after_nothing };
+
+	size_test(_metadata, self->fd, &c);
+}
+
+/* Closing the file frees every handle it holds. */
+TEST(close_frees_handles)
+{
+	int fd = open_dev();
+	struct dmaapi_info info;
+
+	if (fd < 0)
+		SKIP(return, DEV_PATH " is missing");
+	for (int i = 0; i < 10; i++)
+		ASSERT_NE(0, size_test_handle(fd));
+	ASSERT_EQ(0, get_info(fd, &info));
+	EXPECT_EQ(10, info.handles);
+	EXPECT_EQ(10 * 4096, info.bytes);
+	EXPECT_EQ(0, close(fd));
+	fd = open_dev();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, get_info(fd, &info));
+	EXPECT_EQ(0, info.handles);
+	close(fd);
+}
+
+/* SET_MASK */
+
+TEST_F(dmaapi, set_mask)
+{
+	struct dmaapi_set_mask m = { .size = sizeof(m) };
+	static const uint64_t bad[] = {
+		0, 1, 0x7ff, 0xf0f0, 0x1ffe, 0xfffffffe, 0x8000000000000000ULL,
+		0x7fffffff7fffffffULL,
+	};
+	uint64_t orig = self->info.dma_mask;
+	struct dmaapi_alloc a;
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.mask = bad[i];
+		EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	}
+	/* well formed but below what any platform's memory allows */
+	m.mask = 0xfff;
+	EXPECT_ERRNO(EIO, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(orig, self->info.dma_mask);
+
+	m.mask = 1;
+	m.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	m.flags = 0;
+
+	m.mask = UINT64_MAX;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(UINT64_MAX, self->info.dma_mask);
+
+	m.mask = 0xffffffffULL;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0xffffffffULL, self->info.dma_mask);
+	ASSERT_EQ(0, do_alloc(self->fd, 3 * page_size, 0, 0, 0, &a));
+	EXPECT_GE(0xffffffffULL, a.dma_addr + a.length - 1);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+
+	m.mask = orig;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+}
+
+/* Each file has its own mask, whatever another file set on the device. */
+TEST_F(dmaapi, mask_per_file)
+{
+	struct dmaapi_set_mask m = { .size = sizeof(m), .mask = UINT64_MAX };
+	struct dmaapi_info info;
+	struct dmaapi_alloc a;
+	int fd2 = open_dev();
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, ioctl(fd2, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_EQ(self->info.dma_mask, info.dma_mask);
+	ASSERT_EQ(0, do_alloc(self->fd, page_size, 0, 0, 0, &a));
+	EXPECT_GE(self->info.dma_mask, a.dma_addr + page_size - 1);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	close(fd2);
+}
+
+/* ALLOC */
+
+FIXTURE(alloc) {
+	int fd;
+	struct dmaapi_info info;
+};
+
+FIXTURE_VARIANT(alloc) {
+	uint32_t flags;
+	uint32_t dir;
+	uint64_t length;
+	uint64_t align;
+};
+
+FIXTURE_VARIANT_ADD(alloc, coherent_bidir_1) { 0, DMAAPI_DIR_BIDIRECTIONAL, 1, 0 };
+FIXTURE_VARIANT_ADD(alloc, coherent_to_dev_page) { 0, DMAAPI_DIR_TO_DEVICE, 4096, 0 };
+FIXTURE_VARIANT_ADD(alloc, coherent_from_dev_odd) { 0, DMAAPI_DIR_FROM_DEVICE, 12345, 64 };
+FIXTURE_VARIANT_ADD(alloc, coherent_align_64k) { 0, DMAAPI_DIR_BIDIRECTIONAL, 100, 65536 };
+FIXTURE_VARIANT_ADD(alloc, coherent_1m) { 0, DMAAPI_DIR_BIDIRECTIONAL, 1 << 20, 0 };
+FIXTURE_VARIANT_ADD(alloc, cached_bidir) { DMAAPI_ALLOC_CACHED, DMAAPI_DIR_BIDIRECTIONAL, 5000, 0 };
+FIXTURE_VARIANT_ADD(alloc, cached_to_dev) { DMAAPI_ALLOC_CACHED, DMAAPI_DIR_TO_DEVICE, 4096, 8 };
+FIXTURE_VARIANT_ADD(alloc, cached_from_dev) { DMAAPI_ALLOC_CACHED, DMAAPI_DIR_FROM_DEVICE, 3 * 4096 + 1, 0 };
+FIXTURE_VARIANT_ADD(alloc, cached_align_32k) { DMAAPI_ALLOC_CACHED, DMAAPI_DIR_BIDIRECTIONAL, 64, 32768 };
+
+FIXTURE_SETUP(alloc)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	self->fd = open_dev();
+	if (self->fd < 0)
+		SKIP(return, DEV_PATH " is missing: load dmaapi.ko");
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+}
+
+FIXTURE_TEARDOWN(alloc)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(alloc, zeroed_aligned_mapped_synced)
+{
+	uint64_t align = variant->align ? variant->align : page_size;
+	size_t maplen = (variant->length + page_size - 1) & ~(page_size - 1);
+	struct dmaapi_alloc a;
+	uint8_t *p;
+
+	ASSERT_EQ(0, do_alloc(self->fd, variant->length, variant->align,
+			      variant->flags, variant->dir, &a));
+	EXPECT_NE(0, a.handle);
+	EXPECT_EQ((uint64_t)a.handle << DMAAPI_MMAP_SHIFT, a.mmap_offset);
+	EXPECT_EQ(0, a.dma_addr & (align - 1));
+	EXPECT_GE(self->info.dma_mask, a.dma_addr + variant->length - 1);
+	EXPECT_FALSE(a.out_flags & DMAAPI_OUT_BOUNCED);
+	if (!variant->flags)
+		EXPECT_FALSE(a.out_flags & DMAAPI_OUT_NEED_SYNC);
+	EXPECT_EQ(0, a.out_flags & ~(DMAAPI_OUT_NEED_SYNC | DMAAPI_OUT_BOUNCED));
+
+	p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, do_sync(self->fd, a.handle, DMAAPI_SYNC_FOR_CPU, 0,
+			     variant->length));
+	for (size_t i = 0; i < maplen; i++)
+		ASSERT_EQ(0, p[i]);
+	memset(p, 0xa5, variant->length);
+	ASSERT_EQ(0, do_sync(self->fd, a.handle, DMAAPI_SYNC_FOR_DEVICE, 0,
+			     variant->length));
+	ASSERT_EQ(0, do_sync(self->fd, a.handle, DMAAPI_SYNC_FOR_CPU,
+			     variant->length - 1, 1));
+	EXPECT_EQ(0xa5, p[variant->length - 1]);
+
+	/* a second mapping of the same memory sees the same bytes */
+	uint8_t *q = mmap(NULL, maplen, PROT_READ, MAP_SHARED, self->fd,
+			  a.mmap_offset);
+
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ(0, memcmp(p, q, maplen));
+	munmap(q, maplen);
+	EXPECT_EQ(0, munmap(p, maplen));
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	EXPECT_ERRNO(ENOENT, do_free(self->fd, a.handle));
+}
+
+TEST_F(dmaapi, alloc_errors)
+{
+	struct dmaapi_alloc a;
+
+	EXPECT_ERRNO(EINVAL, do_alloc(self->fd, 0, 0, 0, 0, &a));
+	EXPECT_ERRNO(EINVAL, do_alloc(self->fd, 4096, 3, 0, 0, &a));
+	EXPECT_ERRNO(EINVAL, do_alloc(self->fd, 4096, 4096 + 1, 0, 0, &a));
+	EXPECT_ERRNO(EINVAL, do_alloc(self->fd, 4096, 0, 0, 3, &a));
+	EXPECT_ERRNO(EINVAL, do_alloc(self->fd, 4096, 0, 0, UINT32_MAX, &a));
+	EXPECT_ERRNO(EOPNOTSUPP, do_alloc(self->fd, 4096, 0, 2, 0, &a));
+	EXPECT_ERRNO(EOPNOTSUPP, do_alloc(self->fd, 4096, 0, 1U << 31, 0, &a));
+	EXPECT_ERRNO(ENOMEM, do_alloc(self->fd, self->info.max_alloc_size + 1,
+				      0, 0, 0, &a));
+	EXPECT_ERRNO(ENOMEM, do_alloc(self->fd, UINT64_MAX, 0, 0, 0, &a));
+	EXPECT_ERRNO(ENOMEM, do_alloc(self->fd, 4096, 1ULL << 63, 0, 0, &a));
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.length = 4096;
+	a.__reserved = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_ALLOC, &a));
+
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0, self->info.handles);
+}
+
+/* Output fields given on input are ignored. */
+TEST_F(dmaapi, alloc_ignores_outputs)
+{
+	struct dmaapi_alloc a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.length = 10;
+	a.handle = 77;
+	a.dma_addr = 1;
+	a.mmap_offset = 3;
+	a.out_flags = 0xff;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_ALLOC, &a));
+	EXPECT_NE(0, a.handle);
+	EXPECT_EQ((uint64_t)a.handle << DMAAPI_MMAP_SHIFT, a.mmap_offset);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(dmaapi, alloc_largest)
+{
+	struct dmaapi_alloc a;
+	uint64_t len = self->info.max_alloc_size;
+	uint8_t *p;
+
+	if (len > 64 << 20)
+		len = 64 << 20;
+	/*
+	 * May fail for want of contiguous memory (no CMA), never with a
+	 * warning; the buddy allocator's largest block (4 MiB) must work.
+	 */
+	if (do_alloc(self->fd, len, 0, 0, 0, &a)) {
+		EXPECT_EQ(ENOMEM, errno);
+		len = 4 << 20;
+		if (len > self->info.max_alloc_size)
+			len = self->info.max_alloc_size;
+		ASSERT_EQ(0, do_alloc(self->fd, len, 0, 0, 0, &a));
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	p[len - 1] = 2;
+	EXPECT_EQ(0, p[len / 2]);
+	munmap(p, len);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(dmaapi, handles_distinct_nonzero)
+{
+	uint32_t h[16];
+
+	for (int i = 0; i < 16; i++) {
+		struct dmaapi_alloc a;
+
+		ASSERT_EQ(0, do_alloc(self->fd, 1, 0, 0, 0, &a));
+		h[i] = a.handle;
+		ASSERT_NE(0, h[i]);
+		for (int j = 0; j < i; j++)
+			ASSERT_NE(h[j], h[i]);
+	}
+	for (int i = 0; i < 16; i++)
+		EXPECT_EQ(0, do_free(self->fd, h[i]));
+}
+
+TEST_F(dmaapi, max_handles)
+{
+	uint32_t max = self->info.max_handles;
+	uint32_t *h;
+	struct dmaapi_alloc a;
+	struct dmaapi_map_user m;
+	static char buf[64];
+
+	if (max > 1 << 16)
+		SKIP(return, "max_handles %u is too many to test", max);
+	h = calloc(max, sizeof(*h));
+	ASSERT_NE(NULL, h);
+	for (uint32_t i = 0; i < max; i++) {
+		ASSERT_EQ(0, do_alloc(self->fd, 1, 0, 0, 0, &a));
+		ASSERT_NE(0, a.handle);
+		ASSERT_GE(max, a.handle);
+		h[i] = a.handle;
+	}
+	EXPECT_ERRNO(ENOMEM, do_alloc(self->fd, 1, 0, 0, 0, &a));
+	EXPECT_ERRNO(ENOMEM, do_map(self->fd, buf, sizeof(buf), 0, 0, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(max, self->info.handles);
+
+	/* another file has its own budget */
+	int fd2 = open_dev();
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, do_alloc(fd2, 1, 0, 0, 0, &a));
+	close(fd2);
+
+	/* a freed handle can be allocated again */
+	ASSERT_EQ(0, do_free(self->fd, h[max / 2]));
+	ASSERT_EQ(0, do_alloc(self->fd, 1, 0, 0, 0, &a));
+	h[max / 2] = a.handle;
+	for (uint32_t i = 0; i < max; i++)
+		ASSERT_EQ(0, do_free(self->fd, h[i]));
+	free(h);
+}
+
+/* FREE */
+
+TEST_F(dmaapi, free_errors)
+{
+	struct dmaapi_free f = { .size = sizeof(f) };
+	struct dmaapi_alloc a;
+
+	EXPECT_ERRNO(ENOENT, do_free(self->fd, 0));
+	EXPECT_ERRNO(ENOENT, do_free(self->fd, 1));
+	EXPECT_ERRNO(ENOENT, do_free(self->fd, UINT32_MAX));
+
+	ASSERT_EQ(0, do_alloc(self->fd, 1, 0, 0, 0, &a));
+	f.handle = a.handle;
+	f.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_FREE, &f));
+	f.flags = 0;
+	f.__reserved = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_FREE, &f));
+	f.__reserved = 0;
+	/* another file's handle is not ours */
+	int fd2 = open_dev();
+
+	ASSERT_LE(0, fd2);
+	EXPECT_ERRNO(ENOENT, do_free(fd2, a.handle));
+	close(fd2);
+	EXPECT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_FREE, &f));
+	EXPECT_ERRNO(ENOENT, ioctl(self->fd, DMAAPI_IOCTL_FREE, &f));
+}
+
+/* SYNC */
+
+TEST_F(dmaapi, sync_errors)
+{
+	struct dmaapi_sync s = { .size = sizeof(s) };
+	struct dmaapi_alloc a;
+	struct dmaapi_map_user m;
+	static char buf[3000];
+	uint32_t handles[2];
+
+	ASSERT_EQ(0, do_alloc(self->fd, 1000, 0, DMAAPI_ALLOC_CACHED, 0, &a));
+	ASSERT_EQ(0, do_map(self->fd, buf, sizeof(buf), 0, 0, &m));
+	handles[0] = a.handle;
+	handles[1] = m.handle;
+
+	for (int i = 0; i < 2; i++) {
+		uint32_t h = handles[i];
+		uint64_t len = i ? sizeof(buf) : 1000;
+
+		EXPECT_ERRNO(EINVAL, do_sync(self->fd, h, 0, 0, 1));
+		EXPECT_ERRNO(EINVAL, do_sync(self->fd, h, DMAAPI_SYNC_FOR_CPU |
+					     DMAAPI_SYNC_FOR_DEVICE, 0, 1));
+		EXPECT_ERRNO(EOPNOTSUPP, do_sync(self->fd, h, 4, 0, 1));
+		EXPECT_ERRNO(EOPNOTSUPP, do_sync(self->fd, h,
+						 DMAAPI_SYNC_FOR_CPU | 4, 0, 1));
+		EXPECT_ERRNO(EINVAL, do_sync(self->fd, h, DMAAPI_SYNC_FOR_CPU, 0, 0));
+		EXPECT_ERRNO(EOVERFLOW, do_sync(self->fd, h, DMAAPI_SYNC_FOR_CPU,
+						0, len + 1));
+		EXPECT_ERRNO(EOVERFLOW, do_sync(self->fd, h, DMAAPI_SYNC_FOR_CPU,
+						len, 1));
+		EXPECT_ERRNO(EOVERFLOW, do_sync(self->fd, h, DMAAPI_SYNC_FOR_DEVICE,
+						1, UINT64_MAX));
+		EXPECT_ERRNO(EOVERFLOW, do_sync(self->fd, h, DMAAPI_SYNC_FOR_DEVICE,
+						UINT64_MAX, 2));
+		EXPECT_EQ(0, do_sync(self->fd, h, DMAAPI_SYNC_FOR_CPU, 0, len));
+		EXPECT_EQ(0, do_sync(self->fd, h, DMAAPI_SYNC_FOR_DEVICE, len - 1, 1));
+		s.handle = h;
+		s.flags = DMAAPI_SYNC_FOR_CPU;
+		s.length = 1;
+		s.__reserved = 1;
+		EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_SYNC, &s));
+	}
+	EXPECT_ERRNO(ENOENT, do_sync(self->fd, 0, DMAAPI_SYNC_FOR_CPU, 0, 1));
+	EXPECT_ERRNO(ENOENT, do_sync(self->fd, 9999, DMAAPI_SYNC_FOR_CPU, 0, 1));
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	EXPECT_EQ(0, do_free(self->fd, m.handle));
+	EXPECT_ERRNO(ENOENT, do_sync(self->fd, a.handle, DMAAPI_SYNC_FOR_CPU, 0, 1));
+}
+
+/* mmap */
+
+TEST_F(dmaapi, mmap_errors)
+{
+	struct dmaapi_alloc a;
+	struct dmaapi_map_user m;
+	static char buf[4096];
+	void *p;
+
+	ASSERT_EQ(0, do_alloc(self->fd, 2 * page_size, 0, 0, 0, &a));
+
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		 self->fd, a.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EBADF, errno);
+
+	/* longer than the allocation */
+	p = mmap(NULL, 3 * page_size, PROT_READ, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	/* starting inside, ending past the end */
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, self->fd,
+		 a.mmap_offset + page_size);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	/* starting past the end */
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd,
+		 a.mmap_offset + 2 * page_size);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	/* no such handle, handle 0 */
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd,
+		 (off_t)(a.handle + 100) << DMAAPI_MMAP_SHIFT);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	/* a user mapping cannot be mmapped */
+	ASSERT_EQ(0, do_map(self->fd, buf, sizeof(buf), 0, 0, &m));
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd,
+		 (off_t)m.handle << DMAAPI_MMAP_SHIFT);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	/* another file's allocation */
+	int fd2 = open_dev();
+
+	ASSERT_LE(0, fd2);
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd2,
+		 a.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	close(fd2);
+	/* a freed allocation */
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd, a.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(0, do_free(self->fd, m.handle));
+}
+
+TEST_F(dmaapi, mmap_partial_and_readonly_file)
+{
+	struct dmaapi_alloc a;
+	uint8_t *p, *q;
+	int rofd;
+
+	ASSERT_EQ(0, do_alloc(self->fd, 3 * page_size, 0, 0, 0, &a));
+	p = mmap(NULL, 3 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	for (size_t i = 0; i < 3 * page_size; i++)
+		p[i] = i / page_size + 1;
+	/* the middle page alone */
+	q = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd,
+		 a.mmap_offset + page_size);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ(2, q[0]);
+	EXPECT_EQ(2, q[page_size - 1]);
+	munmap(q, page_size);
+	/* unmapping a hole splits the VMA; both halves keep working */
+	ASSERT_EQ(0, munmap(p + page_size, page_size));
+	EXPECT_EQ(1, p[0]);
+	EXPECT_EQ(3, p[2 * page_size]);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	EXPECT_EQ(1, p[page_size - 1]);
+	p[2 * page_size] = 9;
+	EXPECT_EQ(9, p[2 * page_size]);
+	munmap(p, page_size);
+	munmap(p + 2 * page_size, page_size);
+
+	/* the handle belongs to the file, whichever way it was opened */
+	rofd = open(DEV_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, rofd);
+	ASSERT_EQ(0, do_alloc(rofd, page_size, 0, 0, 0, &a));
+	q = mmap(NULL, page_size, PROT_READ, MAP_SHARED, rofd, a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ(0, q[0]);
+	munmap(q, page_size);
+	q = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, rofd,
+		 a.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, q);
+	EXPECT_EQ(EACCES, errno);
+	close(rofd);
+}
+
+TEST_F(dmaapi, free_while_mmapped)
+{
+	struct dmaapi_alloc a;
+	size_t len = 4 * page_size;
+	uint8_t *p;
+
+	ASSERT_EQ(0, do_alloc(self->fd, len, 0, 0, 0, &a));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 0x3c, len);
+	ASSERT_EQ(0, do_free(self->fd, a.handle));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0, self->info.handles);
+	EXPECT_EQ(0, self->info.bytes);
+	/* the memory lives on until munmap */
+	for (size_t i = 0; i < len; i++)
+		ASSERT_EQ(0x3c, p[i]);
+	memset(p, 0xc3, len);
+	for (size_t i = 0; i < len; i++)
+		ASSERT_EQ(0xc3, p[i]);
+	/* the handle number may be reused; the old mapping is unaffected */
+	struct dmaapi_alloc b;
+	uint8_t *q;
+
+	ASSERT_EQ(0, do_alloc(self->fd, len, 0, 0, 0, &b));
+	q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, b.mmap_offset);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ(0, q[0]);
+	q[0] = 1;
+	EXPECT_EQ(0xc3, p[0]);
+	munmap(q, len);
+	EXPECT_EQ(0, do_free(self->fd, b.handle));
+	EXPECT_EQ(0, munmap(p, len));
+}
+
+TEST_F(dmaapi, close_while_mmapped)
+{
+	struct dmaapi_alloc a, c;
+	size_t len = 2 * page_size;
+	uint8_t *p, *q;
+	int fd2 = open_dev();
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, do_alloc(fd2, len, 0, 0, 0, &a));
+	ASSERT_EQ(0, do_alloc(fd2, len, 0, DMAAPI_ALLOC_CACHED, 0, &c));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd2,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd2,
+		 c.mmap_offset);
+	ASSERT_NE(MAP_FAILED, q);
+	memset(p, 0x11, len);
+	memset(q, 0x22, len);
+	ASSERT_EQ(0, close(fd2));
+	for (size_t i = 0; i < len; i++) {
+		ASSERT_EQ(0x11, p[i]);
+		ASSERT_EQ(0x22, q[i]);
+	}
+	p[len - 1] = 0;
+	EXPECT_EQ(0, p[len - 1]);
+	EXPECT_EQ(0, munmap(p, len));
+	EXPECT_EQ(0, munmap(q, len));
+}
+
+/* A forked child keeps the mapping; the memory lives until both unmap. */
+TEST_F(dmaapi, mmap_fork)
+{
+	struct dmaapi_alloc a;
+	volatile uint8_t *p;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, do_alloc(self->fd, page_size, 0, 0, 0, &a));
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		p[1] = 0x77;
+		_exit(p[0] == 0 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0x77, p[1]);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	munmap((void *)p, page_size);
+}
+
+/* MAP_USER */
+
+FIXTURE(map) {
+	int fd;
+	struct dmaapi_info info;
+};
+
+FIXTURE_VARIANT(map) {
+	uint32_t dir;
+};
+
+FIXTURE_VARIANT_ADD(map, bidir) { DMAAPI_DIR_BIDIRECTIONAL };
+FIXTURE_VARIANT_ADD(map, to_device) { DMAAPI_DIR_TO_DEVICE };
+FIXTURE_VARIANT_ADD(map, from_device) { DMAAPI_DIR_FROM_DEVICE };
+
+FIXTURE_SETUP(map)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	self->fd = open_dev();
+	if (self->fd < 0)
+		SKIP(return, DEV_PATH " is missing: load dmaapi.ko");
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+}
+
+FIXTURE_TEARDOWN(map)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void map_check(struct __test_metadata *_metadata, int fd,
+		      const struct dmaapi_info *info, void *buf, size_t len,
+		      uint32_t dir, uint64_t align)
+{
+	struct dmaapi_map_user m;
+	struct dmaapi_info after;
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 7 + 1);
+	ASSERT_EQ(0, do_map(fd, buf, len, dir, align, &m));
+	EXPECT_NE(0, m.handle);
+	EXPECT_GE(info->dma_mask, m.dma_addr + len - 1);
+	if (align)
+		EXPECT_EQ(0, m.dma_addr & (align - 1));
+	if (m.out_flags & DMAAPI_OUT_BOUNCED)
+		EXPECT_TRUE(m.out_flags & DMAAPI_OUT_NEED_SYNC);
+	EXPECT_EQ(0, m.out_flags & ~(DMAAPI_OUT_NEED_SYNC | DMAAPI_OUT_BOUNCED));
+	ASSERT_EQ(0, get_info(fd, &after));
+	EXPECT_EQ(info->handles + 1, after.handles);
+	EXPECT_EQ(info->bytes + len, after.bytes);
+
+	/* syncs in both directions leave the CPU's data alone */
+	ASSERT_EQ(0, do_sync(fd, m.handle, DMAAPI_SYNC_FOR_DEVICE, 0, len));
+	ASSERT_EQ(0, do_sync(fd, m.handle, DMAAPI_SYNC_FOR_CPU, 0, len));
+	if (len > 2) {
+		ASSERT_EQ(0, do_sync(fd, m.handle, DMAAPI_SYNC_FOR_DEVICE, 1, len - 2));
+		ASSERT_EQ(0, do_sync(fd, m.handle, DMAAPI_SYNC_FOR_CPU, 1, len - 2));
+	}
+	/* the buffer stays usable while mapped */
+	if (dir != DMAAPI_DIR_FROM_DEVICE)
+		for (size_t i = 0; i < len; i++)
+			ASSERT_EQ((uint8_t)(i * 7 + 1), p[i]);
+	p[0] ^= 0xff;
+	p[len - 1] ^= 0xff;
+	ASSERT_EQ(0, do_free(fd, m.handle));
+	ASSERT_EQ(0, get_info(fd, &after));
+	EXPECT_EQ(info->handles, after.handles);
+	EXPECT_EQ(info->bytes, after.bytes);
+}
+
+TEST_F(map, stack)
+{
+	char buf[200] __attribute__((aligned(16)));
+
+	map_check(_metadata, self->fd, &self->info, buf, sizeof(buf),
+		  variant->dir, 16);
+}
+
+TEST_F(map, heap)
+{
+	size_t len = 10000;
+	char *buf = malloc(len);
+
+	ASSERT_NE(NULL, buf);
+	map_check(_metadata, self->fd, &self->info, buf, len, variant->dir, 0);
+	free(buf);
+}
+
+TEST_F(map, multi_page)
+{
+	size_t len = 17 * page_size;
+	char *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, buf);
+	map_check(_metadata, self->fd, &self->info, buf, len, variant->dir,
+		  page_size);
+	munmap(buf, len);
+}
+
+TEST_F(map, misaligned_across_pages)
+{
+	size_t len = 3 * page_size;
+	char *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, buf);
+	map_check(_metadata, self->fd, &self->info, buf + 3, page_size + 1,
+		  variant->dir, 0);
+	map_check(_metadata, self->fd, &self->info, buf + page_size - 1, 2,
+		  variant->dir, 1);
+	map_check(_metadata, self->fd, &self->info, buf + page_size - 1, 1,
+		  variant->dir, 0);
+	map_check(_metadata, self->fd, &self->info, buf + 64, 2 * page_size,
+		  variant->dir, 64);
+	munmap(buf, len);
+}
+
+/* dmaapi's own mmapped memory is not user memory: it cannot be pinned. */
+TEST_F(map, dmaapi_memory_is_not_pinnable)
+{
+	struct dmaapi_alloc a;
+	struct dmaapi_map_user m;
+	void *p;
+
+	ASSERT_EQ(0, do_alloc(self->fd, page_size, 0, 0, 0, &a));
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, p, page_size, variant->dir, 0, &m));
+	munmap(p, page_size);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(map, close_with_mappings)
+{
+	int fd2 = open_dev();
+	char *buf = malloc(3 * page_size);
+	struct dmaapi_map_user m;
+
+	ASSERT_LE(0, fd2);
+	ASSERT_NE(NULL, buf);
+	for (int i = 0; i < 8; i++)
+		ASSERT_EQ(0, do_map(fd2, buf + i * 100, 2 * page_size,
+				    variant->dir, 0, &m));
+	ASSERT_EQ(0, close(fd2));
+	memset(buf, 1, 3 * page_size);
+	free(buf);
+}
+
+TEST_F(dmaapi, map_errors)
+{
+	struct dmaapi_map_user m;
+	static char buf[8192];
+	char *ro, *none;
+
+	EXPECT_ERRNO(EINVAL, do_map(self->fd, buf, 0, 0, 0, &m));
+	EXPECT_ERRNO(EINVAL, do_map(self->fd, buf, 10, 3, 0, &m));
+	EXPECT_ERRNO(EINVAL, do_map(self->fd, buf, 10, UINT32_MAX, 0, &m));
+	EXPECT_ERRNO(EINVAL, do_map(self->fd, buf, 10, 0, 3, &m));
+	EXPECT_ERRNO(EINVAL, do_map(self->fd, buf, 10, 0, 24, &m));
+	EXPECT_ERRNO(ENOMEM, do_map(self->fd, buf, self->info.max_alloc_size + 1,
+				    0, 0, &m));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, NULL, 10, 0, 0, &m));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, (void *)(uintptr_t)-4096, 10, 0, 0, &m));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, (void *)(uintptr_t)-4096, 8192, 0, 0, &m));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, (void *)(1ULL << 62), 10, 0, 0, &m));
+
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	m.uaddr = (uintptr_t)buf;
+	m.length = 10;
+	m.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_MAP_USER, &m));
+	m.flags = 0;
+	m.__reserved = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_MAP_USER, &m));
+
+	/* unmapped memory, and a hole in the middle of the range */
+	none = mmap(NULL, 3 * page_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, none);
+	ASSERT_EQ(0, munmap(none + page_size, page_size));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, none + page_size, 10, 0, 0, &m));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, none, 3 * page_size, 0, 0, &m));
+	munmap(none, 3 * page_size);
+
+	/* read-only memory maps only toward the device */
+	ro = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, ro, 10, DMAAPI_DIR_FROM_DEVICE, 0, &m));
+	EXPECT_ERRNO(EFAULT, do_map(self->fd, ro, 10, DMAAPI_DIR_BIDIRECTIONAL, 0, &m));
+	ASSERT_EQ(0, do_map(self->fd, ro, 10, DMAAPI_DIR_TO_DEVICE, 0, &m));
+	EXPECT_EQ(0, do_free(self->fd, m.handle));
+	munmap(ro, page_size);
+
+	/* an alignment the buffer does not have: EDOM with the address */
+	char *pg = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, pg);
+	/*
+	 * The IOMMU and our bounce buffer keep the offset in the page (EDOM);
+	 * swiotlb hands out a slot of its own, which is aligned.
+	 */
+	m.dma_addr = 0;
+	if (do_map(self->fd, pg + 8, 64, 0, 64, &m) == 0) {
+		EXPECT_EQ(0, m.dma_addr & 63);
+		EXPECT_TRUE(m.out_flags & DMAAPI_OUT_BOUNCED);
+		EXPECT_EQ(0, do_free(self->fd, m.handle));
+	} else {
+		EXPECT_EQ(EDOM, errno);
+		EXPECT_NE(0, m.dma_addr & 63);
+	}
+	munmap(pg, 2 * page_size);
+
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0, self->info.handles);
+}
+
+/* The same pages mapped twice, toward the device (read-only for it). */
+TEST_F(dmaapi, map_same_buffer_twice)
+{
+	static char buf[4096] __attribute__((aligned(4096)));
+	struct dmaapi_map_user m1, m2;
+
+	ASSERT_EQ(0, do_map(self->fd, buf, sizeof(buf), DMAAPI_DIR_TO_DEVICE, 0, &m1));
+	ASSERT_EQ(0, do_map(self->fd, buf, sizeof(buf), DMAAPI_DIR_TO_DEVICE, 0, &m2));
+	EXPECT_NE(m1.handle, m2.handle);
+	EXPECT_EQ(0, do_free(self->fd, m1.handle));
+	EXPECT_EQ(0, do_free(self->fd, m2.handle));
+}
+
+/* Pinned pages are charged to RLIMIT_MEMLOCK for a process without CAP_IPC_LOCK. */
+TEST_F(dmaapi, rlimit_memlock)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct rlimit rl = { 8 * page_size, 8 * page_size };
+		struct dmaapi_map_user m, m2;
+		size_t len = 32 * page_size;
+		char *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (buf == MAP_FAILED)
+			_exit(10);
+		memset(buf, 1, len);
+		if (setrlimit(RLIMIT_MEMLOCK, &rl))
+			_exit(11);
+		/* drop every capability, CAP_IPC_LOCK included */
+		if (setgid(65534) || setuid(65534))
+			_exit(12);
+		if (!do_map(self->fd, buf, len, 0, 0, &m) || errno != EPERM)
+			_exit(13);
+		if (do_map(self->fd, buf, 4 * page_size, 0, 0, &m))
+			_exit(14);
+		/* 4 + 5 pages exceed 8 */
+		if (!do_map(self->fd, buf + 4 * page_size, 5 * page_size, 0, 0, &m2) ||
+		    errno != EPERM)
+			_exit(15);
+		/* freeing uncharges */
+		if (do_free(self->fd, m.handle))
+			_exit(16);
+		if (do_map(self->fd, buf + 4 * page_size, 5 * page_size, 0, 0, &m2))
+			_exit(17);
+		if (do_free(self->fd, m2.handle))
+			_exit(18);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0, self->info.handles);
+}
+
+/* Root (CAP_IPC_LOCK) is not limited by RLIMIT_MEMLOCK. */
+TEST_F(dmaapi, rlimit_memlock_capable)
+{
+	struct rlimit old, rl = { 0, 0 };
+	struct dmaapi_map_user m;
+	static char buf[16 * 4096];
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &old));
+	rl.rlim_max = old.rlim_max;
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+	EXPECT_EQ(0, do_map(self->fd, buf, sizeof(buf), 0, 0, &m));
+	EXPECT_EQ(0, do_free(self->fd, m.handle));
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &old));
+}
+
+/* Several threads on one file. */
+struct thread_arg {
+	int fd;
+	int iterations;
+	int failures;
+};
+
+static void *thread_fn(void *p)
+{
+	struct thread_arg *arg = p;
+	char *buf = malloc(3 * 4096);
+
+	for (int i = 0; i < arg->iterations; i++) {
+		struct dmaapi_alloc a;
+		struct dmaapi_map_user m;
+		uint8_t *q;
+
+		if (do_alloc(arg->fd, 4096 * (1 + i % 3), 0,
+			     i & 1 ? DMAAPI_ALLOC_CACHED : 0, i % 3, &a)) {
+			arg->failures++;
+			continue;
+		}
+		q = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 arg->fd, a.mmap_offset);
+		if (q == MAP_FAILED || q[0] != 0)
+			arg->failures++;
+		if (do_map(arg->fd, buf + i % 100, 4096 + i, i % 3, 0, &m))
+			arg->failures++;
+		else if (do_sync(arg->fd, m.handle, DMAAPI_SYNC_FOR_DEVICE, 0, 4096) ||
+			 do_free(arg->fd, m.handle))
+			arg->failures++;
+		if (do_free(arg->fd, a.handle))
+			arg->failures++;
+		if (q != MAP_FAILED) {
+			q[1] = 1;	/* freed but still mapped */
+			munmap(q, 4096);
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+TEST_F(dmaapi, threads)
+{
+	pthread_t t[8];
+	struct thread_arg arg[8];
+
+	for (int i = 0; i < 8; i++) {
+		arg[i] = (struct thread_arg){ .fd = self->fd, .iterations = 200 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, thread_fn, &arg[i]));
+	}
+	for (int i = 0; i < 8; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(0, arg[i].failures);
+	}
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0, self->info.handles);
+}
+
+/* Everything a killed process held is released with its file. */
+TEST_F(dmaapi, killed_process_releases)
+{
+	int pipefd[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd = open_dev();
+		static char buf[8 * 4096];
+		struct dmaapi_alloc a;
+		struct dmaapi_map_user m;
+
+		for (int i = 0; i < 16; i++) {
+			if (do_alloc(fd, 8192, 0, i & 1, 0, &a))
+				_exit(1);
+			if (mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd,
+				 a.mmap_offset) == MAP_FAILED)
+				_exit(2);
+			if (do_map(fd, buf + i, 4096, i % 3, 0, &m))
+				_exit(3);
+		}
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(4);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	close(pipefd[0]);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+}
+
+TEST_HARNESS_MAIN
