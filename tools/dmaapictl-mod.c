@@ -57,8 +57,7 @@ int dctl_mod_lookup(const char *name, char *path, size_t len)
 		struct kmod_module *mod = kmod_module_get_module(l);
 		const char *p = kmod_module_get_path(mod);
 
-		/* Builtin modules and aliases of other modules have no path
-		 * or another name. */
+		/* Builtins have no path; aliases resolve to other names. */
 		if (p && !strcmp(kmod_module_get_name(mod), name)) {
 			snprintf(path, len, "%s", p);
 			ret = 0;

@@ -41,6 +41,9 @@
 #define DMAAPI_VERSION "unknown"
 #endif
 
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #define MODNAME "dmaapi"
 #define SYS_MODULE "/sys/module/" MODNAME
 #define SYS_PCI "/sys/bus/pci"
@@ -67,7 +70,7 @@ static const char *prog = "dmaapictl";
  * @code: the exit code to return
  * @fmt: printf format of the message, without the trailing newline
  */
-static int __attribute__((format(printf, 2, 3))) err(int code, const char *fmt, ...)
+static int __printf(2, 3) err(int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,7 +110,7 @@ static bool scopy(char *dst, size_t len, const char *src)
  *
  * Return: 0, or -errno if the file cannot be read.
  */
-static int __attribute__((format(printf, 3, 4)))
+static int __printf(3, 4)
 read_attr(char *buf, size_t len, const char *fmt, ...)
 {
 	char path[PATH_MAX];
@@ -143,7 +146,7 @@ read_attr(char *buf, size_t len, const char *fmt, ...)
  *
  * Return: 0 or -errno.
  */
-static int __attribute__((format(printf, 2, 3)))
+static int __printf(2, 3)
 write_attr(const char *val, const char *fmt, ...)
 {
 	char path[PATH_MAX];
@@ -175,7 +178,7 @@ write_attr(const char *val, const char *fmt, ...)
  *
  * Return: true if the link exists.
  */
-static bool __attribute__((format(printf, 3, 4)))
+static bool __printf(3, 4)
 link_name(char *buf, size_t len, const char *fmt, ...)
 {
 	char path[PATH_MAX], target[PATH_MAX];
@@ -196,7 +199,7 @@ link_name(char *buf, size_t len, const char *fmt, ...)
 	return true;
 }
 
-static bool __attribute__((format(printf, 1, 2))) path_exists(const char *fmt, ...)
+static bool __printf(1, 2) path_exists(const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -212,8 +215,10 @@ static bool module_loaded(void)
 {
 	char state[32];
 
-	/* initstate exists for loadable modules only; a builtin dmaapi has
-	 * /sys/module/dmaapi but no initstate and always counts as loaded. */
+	/*
+	 * initstate exists for loadable modules only; a builtin dmaapi has
+	 * /sys/module/dmaapi but no initstate and always counts as loaded.
+	 */
 	if (!read_attr(state, sizeof(state), SYS_MODULE "/initstate"))
 		return !strcmp(state, "live") || !strcmp(state, "coming");
 	return path_exists(SYS_MODULE "/parameters") || path_exists(SYS_PCI "/drivers/" MODNAME);
@@ -234,11 +239,14 @@ static void strlist_add(struct strlist *l, const char *s)
 {
 	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
 
-	if (!v || !(v[l->n] = strdup(s))) {
+	if (v) {
+		l->v = v;
+		v[l->n] = strdup(s);
+	}
+	if (!v || !v[l->n]) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		exit(EXIT_FAIL);
 	}
-	l->v = v;
 	l->n++;
 }
 
@@ -688,10 +696,11 @@ static bool build_tree_module(char *path, size_t len)
 	if (!slash || strcmp(slash + 1, "tools"))
 		return false;
 	*slash = '\0';
-	if (strlen(exe) + sizeof("/" MODNAME ".ko") > len)
+	n = strlen(exe);
+	if (n + sizeof("/" MODNAME ".ko") > len)
 		return false;
-	strcpy(path, exe);
-	strcat(path, "/" MODNAME ".ko");
+	memcpy(path, exe, n);
+	memcpy(path + n, "/" MODNAME ".ko", sizeof("/" MODNAME ".ko"));
 	return access(path, R_OK) == 0;
 }
 
@@ -1254,18 +1263,18 @@ static const struct cmd cmds[] = {
 
 static const struct cmd *find_cmd(const char *name)
 {
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(cmds[i].name, name))
 			return &cmds[i];
 	return NULL;
 }
 
-static int usage(int code)
+static int print_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
 
 	fprintf(f, "usage: %s [--json] COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", prog);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-7s %s\n", cmds[i].name, cmds[i].args);
 	fprintf(f, "\noptions:\n"
 		"  -j, --json     JSON output (status, list, info)\n"
@@ -1282,7 +1291,7 @@ static int cmd_help(int argc, char **argv)
 		return cmd_usage(argv[1], EXIT_OK);
 	if (argc > 1)
 		return err(EXIT_USAGE, "no such command '%s' (see %s --help)", argv[1], prog);
-	return usage(EXIT_OK);
+	return print_usage(EXIT_OK);
 }
 
 int main(int argc, char **argv)
@@ -1300,7 +1309,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+hjV", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			return usage(EXIT_OK);
+			return print_usage(EXIT_OK);
 		case 'j':
 			js.on = true;
 			break;
@@ -1310,12 +1319,12 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		default:
 			err(EXIT_USAGE, "unknown option '%s'", argv[optind - 1]);
-			return usage(EXIT_USAGE);
+			return print_usage(EXIT_USAGE);
 		}
 	}
 	if (optind >= argc) {
 		err(EXIT_USAGE, "no command given");
-		return usage(EXIT_USAGE);
+		return print_usage(EXIT_USAGE);
 	}
 	c = find_cmd(argv[optind]);
 	if (!c) {
