@@ -5,7 +5,8 @@
 #   make KDIR=<tree>     module for another kernel (ARCH=, CROSS_COMPILE= pass through)
 #   make check           contract, host tests, module builds, the booted-kernel matrix
 #   make demo            boot a kernel and move data through QEMU's edu device
-#   make install         library, header, .pc, tools (DESTDIR, PREFIX honoured)
+#   make install         library, header, .pc, dmaapictl, man pages, the opt-in
+#                        udev rule (DESTDIR, PREFIX honoured; UDEVRULESDIR=)
 #   make modules_install the module (INSTALL_MOD_PATH honoured)
 
 VERSION := $(shell cat VERSION)
@@ -36,7 +37,9 @@ check:
 demo:
 	tools/demo
 
+# libdmaapi.pc names PREFIX: regenerate it in case lib/ was built for another.
 install: lib tools
+	$(MAKE) -C lib -B libdmaapi.pc PREFIX=$(PREFIX)
 	$(MAKE) -C lib install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 

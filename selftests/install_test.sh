@@ -57,6 +57,13 @@ mkdir -p "$src"
 	--exclude='*.so' --exclude='*.so.*' --exclude='*.pc' --exclude='*.ko' .) |
 	(cd "$src" && tar xf -)
 make -s -C "$src/tools" clean >/dev/null 2>&1
+# Built first for the default PREFIX, as a developer's tree is: the install
+# must still give a .pc for the PREFIX it installs to.
+if make -s -C "$src" lib tools >"$tmp/build.log" 2>&1; then
+	ok "make lib tools (default PREFIX)"
+else
+	not_ok "make lib tools (default PREFIX)" "$(tail -n 20 "$tmp/build.log")"
+fi
 dest=$tmp/dest
 mkdir -p "$dest"
 if make -s -C "$src" install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1; then
