@@ -18,6 +18,14 @@ resolve_kernel() {
 		KDIR=${kdir:-/usr/src/linux-headers-$KVER}
 		CELL_KERNEL=$want
 		;;
+	debug)
+		# The debug kernel: KASAN, lockdep, DMA-API debug, kmemleak,
+		# fault injection; built once and cached (tools/vm/build-kernel).
+		KDIR=$("$TOP/tools/vm/build-kernel" debug-x86_64) || return 1
+		KIMAGE=$KDIR/arch/x86/boot/bzImage
+		KVER=$(cat "$KDIR/include/config/kernel.release")
+		CELL_KERNEL=debug
+		;;
 	*)
 		if [ ! -f "$want" ] || [ -z "$kdir" ]; then
 			echo "vm: --kernel takes 6.1, 6.12, or a bzImage with --kdir" >&2

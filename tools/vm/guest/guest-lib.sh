@@ -2,7 +2,7 @@
 # Helpers for commands run inside the test guest.
 
 # What counts as a kernel report: any of these in dmesg fails the cell.
-KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|DMA-API:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|soft lockup|blocked for more than|kernel BUG|refcount_t:'
+KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|soft lockup|blocked for more than|kernel BUG|refcount_t:'
 
 # load_module [param=value...]
 load_module() {
@@ -44,7 +44,15 @@ report_kernel() {
 		grep 'unreferenced object' /sys/kernel/debug/kmemleak | head -20 |
 			while read -r l; do echo "DMAAPI-REPORT kmemleak: $l"; done
 	fi
-	dmesg | grep -E "$KERNEL_REPORTS" | head -40 | while read -r l; do
+	dmesg >/tmp/dmesg.txt
+	grep -E "$KERNEL_REPORTS" /tmp/dmesg.txt | head -40 | while read -r l; do
 		echo "DMAAPI-REPORT $l"
 	done
+	# With a report, the whole log from the first one on, for its traces.
+	first=$(grep -nE "$KERNEL_REPORTS" /tmp/dmesg.txt | head -n 1 | cut -d: -f1)
+	if [ -n "$first" ]; then
+		echo "DMAAPI-DMESG-BEGIN"
+		tail -n "+$((first > 20 ? first - 20 : 1))" /tmp/dmesg.txt | head -n 400
+		echo "DMAAPI-DMESG-END"
+	fi
 }
