@@ -384,6 +384,34 @@ loaded && not_ok "dmaapi gone from /proc/modules" || ok "dmaapi gone from /proc/
 run status
 expect 4 "not loaded" "status after unload: exit 4"
 
+# ---- the libkmod build, if tools/Makefile shipped it with its libraries -----
+KCTL=/dmaapi/tools/libkmod/dmaapictl
+if [ ! -x "$KCTL" ]; then
+	skip "libkmod backend" "no libkmod build in /dmaapi/tools/libkmod (no libkmod-dev on the host)"
+else
+	mkdir -p /lib64
+	[ -e /lib64/ld-linux-x86-64.so.2 ] || ln -s "${KCTL%/*}/ld-linux-x86-64.so.2" /lib64/
+	kctl() {
+		out=$(LD_LIBRARY_PATH=${KCTL%/*} "$KCTL" "$@" 2>&1)
+		rc=$?
+	}
+	kctl -V
+	expect 0 "module loader: libkmod" "libkmod build: -V names the libkmod loader"
+	kctl load
+	expect 4 "no dmaapi module" "libkmod load: nothing installed, no build tree: exit 4"
+	kctl load --module /dmaapi/nonexistent.ko
+	expect 4 "no such module file" "libkmod load --module of a missing file: exit 4"
+	kctl load --module /dmaapi/dmaapi.ko max_handles=99
+	expect 0 "^loaded /dmaapi/dmaapi.ko \(--module\) with max_handles=99" \
+		"libkmod load --module /dmaapi/dmaapi.ko max_handles=99"
+	[ "$(cat /sys/module/dmaapi/parameters/max_handles 2>/dev/null)" = 99 ] &&
+		ok "libkmod load: max_handles is 99" || not_ok "libkmod load: max_handles is 99"
+	kctl unload
+	expect 0 "unloaded dmaapi" "libkmod unload"
+	kctl unload
+	expect 4 "is not loaded" "libkmod unload when not loaded: exit 4"
+fi
+
 # ---- leave it as the suite expects: loaded, edu bound -----------------------
 run load
 expect 0 "^loaded " "reload with the default parameters"
