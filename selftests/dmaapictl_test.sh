@@ -355,8 +355,10 @@ if [ -n "$EDU" ]; then
 	sleep 30 <"/dev/dmaapi-$EDU" &
 	holder=$!
 	sleep 1
+	run status
+	expect 0 "^  refcount: +1 " "status: refcount 1 while a node is open"
 	run unload
-	expect 6 "in use" "unload while /dev/dmaapi-$EDU is open: exit 6"
+	expect 6 "in use \\(refcount 1\\)" "unload while /dev/dmaapi-$EDU is open: exit 6"
 	kill "$holder"
 	wait "$holder" 2>/dev/null
 	holder=
