@@ -100,7 +100,13 @@ static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 
 	if (!translated && !dmaapi_direct_ok(ctx, umap))
 		return false;
-	if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir, DMA_ATTR_NO_WARN))
+	/*
+	 * Userspace may map the same memory more than once (two handles, two
+	 * processes): DMA-API debug refuses overlapping cachelines unless the
+	 * map skips the CPU sync, so map that way and do the sync below.
+	 */
+	if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir,
+			    DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC))
 		return false;
 
 	sg = umap->sgt.sgl;
@@ -112,6 +118,7 @@ static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 				  DMA_ATTR_SKIP_CPU_SYNC);
 		return false;
 	}
+	dma_sync_sgtable_for_device(dev, &umap->sgt, umap->obj.dir);
 	umap->dma = dma;
 	umap->need_sync = dma_need_sync(dev, dma);
 	/* dma-direct bounced it through swiotlb */
@@ -180,14 +187,23 @@ void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	kfree(umap);
 }
 
+static long dmaapi_pin(struct dmaapi_umap *umap, u64 uaddr,
+		       unsigned int gup_flags)
+{
+	long pinned;
+
+	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, umap->npages,
+				     FOLL_LONGTERM | gup_flags, umap->pages);
+	if (pinned == umap->npages)
+		return 0;
+	if (pinned > 0)
+		unpin_user_pages(umap->pages, pinned);
+	return pinned == -ENOMEM ? -ENOMEM : -EFAULT;
+}
+
 static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 {
-	unsigned int gup_flags = FOLL_LONGTERM;
-	long pinned;
 	int ret;
-
-	if (umap->obj.dir != DMA_TO_DEVICE)
-		gup_flags |= FOLL_WRITE;
 
 	umap->pages = kvmalloc_array(umap->npages, sizeof(*umap->pages),
 				     GFP_KERNEL);
@@ -198,24 +214,32 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	if (account_locked_vm(umap->mm, umap->npages, true))
 		return -EPERM;
 
-	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, umap->npages, gup_flags,
-				     umap->pages);
-	if (pinned != umap->npages) {
-		if (pinned > 0)
-			unpin_user_pages(umap->pages, pinned);
-		account_locked_vm(umap->mm, umap->npages, false);
-		return pinned == -ENOMEM ? -ENOMEM : -EFAULT;
-	}
+	/*
+	 * The device must see what the process writes to the buffer later:
+	 * pin the pages writable even toward the device, so that the pinned
+	 * page is the one the process keeps (a read-only pin of memory never
+	 * written may pin the shared zero page, which 6.1 does not unshare
+	 * for long-term pins).  Read-only memory is pinned read-only toward
+	 * the device: the process cannot write it anyway.
+	 */
+	ret = dmaapi_pin(umap, uaddr, FOLL_WRITE);
+	if (ret == -EFAULT && umap->obj.dir == DMA_TO_DEVICE)
+		ret = dmaapi_pin(umap, uaddr, 0);
+	if (ret)
+		goto err_unaccount;
 
 	ret = sg_alloc_table_from_pages(&umap->sgt, umap->pages, umap->npages,
 					umap->offset, umap->obj.length,
 					GFP_KERNEL);
 	if (ret) {
 		unpin_user_pages(umap->pages, umap->npages);
-		account_locked_vm(umap->mm, umap->npages, false);
-		return ret;
+		goto err_unaccount;
 	}
 	return 0;
+
+err_unaccount:
+	account_locked_vm(umap->mm, umap->npages, false);
+	return ret;
 }
 
 int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
