@@ -144,6 +144,7 @@ static uint64_t rnd_len(uint64_t *s)
 
 struct worker {
 	int *fd;		/* shared by the threads of a process */
+	int priv_fd;		/* this thread's own file, or -1 */
 	uint64_t seed;
 	time_t end;
 	uint32_t handles[64];	/* handles this worker saw created */
@@ -233,10 +234,25 @@ static void one_op(struct worker *w)
 		u.alloc.align = pick(s, 3) ? 0 : 1ULL << pick(s, 24);
 		if (!pick(s, 20))
 			u.alloc.align = rnd(s);
+		/*
+		 * Zeroing is checked on the worker's own file only: on the
+		 * shared one another thread may free this handle and get the
+		 * same id back for an allocation it already wrote to.
+		 */
+		if (w->priv_fd >= 0 && pick(s, 4) == 0) {
+			struct dmaapi_free f = { .size = sizeof(f) };
+
+			if (!do_ioctl(w->priv_fd, cmd, &u)) {
+				try_mmap(w, w->priv_fd, &u.alloc, true);
+				f.handle = u.alloc.handle;
+				do_ioctl(w->priv_fd, DMAAPI_IOCTL_FREE, &f);
+			}
+			return;
+		}
 		if (!do_ioctl(fd, cmd, &u)) {
 			remember(w, u.alloc.handle);
 			if (pick(s, 2))
-				try_mmap(w, fd, &u.alloc, true);
+				try_mmap(w, fd, &u.alloc, false);
 		}
 		return;
 	case 4:
@@ -411,6 +427,7 @@ static void process_main(uint64_t pseed, time_t end)
 	for (unsigned int i = 0; i < nthreads; i++, started++) {
 		w[i] = (struct worker){ .fd = &fd, .seed = pseed + i * 0x9e3779b97f4a7c15ULL,
 					.end = end };
+		w[i].priv_fd = open(node, O_RDWR | O_CLOEXEC);
 		w[i].heap = malloc(128 * 1024);
 		if (!w[i].heap)
 			_exit(fault ? 0 : 3);
@@ -421,8 +438,11 @@ static void process_main(uint64_t pseed, time_t end)
 			break;
 		}
 	}
-	for (unsigned int i = 0; i < started; i++)
+	for (unsigned int i = 0; i < started; i++) {
 		pthread_join(th[i], NULL);
+		if (w[i].priv_fd >= 0)
+			close(w[i].priv_fd);
+	}
 	close(fd);
 	_exit(0);
 }
