@@ -133,6 +133,7 @@ summarize_console() {
 		inblock = 0
 		next
 	}
+	/^# (dmaapi_stress --seed|ioctls issued|faults injected)/ { figures[++nfig] = $0 }
 	/DMAAPI-REPORT / { sub(/.*DMAAPI-REPORT /, ""); reports[++nrep] = $0; next }
 	/DMAAPI-RC / { guest_rc = $2 }
 	/DMAAPI-END/ { ended = 1 }
@@ -145,6 +146,9 @@ summarize_console() {
 			printf("%s: the guest command exited %s: counted as a failure\n", cell, guest_rc)
 			fail++
 		}
+		for (i = 1; i <= nfig; i++)
+			printf("%s: %s\n", cell, substr(figures[i], 3))
+		printf("%s: kernel reports found: %d\n", cell, nrep)
 		for (i = 1; i <= nrep; i++)
 			printf("%s: kernel report: %s\n", cell, reports[i])
 		if (nrep) {
