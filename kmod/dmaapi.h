@@ -135,6 +135,7 @@ struct dmaapi_ctx {
 	struct list_head node;	/* in ddev->ctxs */
 	struct mutex lock;	/* objs updates, mask, counters, ioctls */
 	struct xarray objs;
+	u32 next_handle;	/* xa_alloc_cyclic() */
 	u64 mask;
 	u32 handles;
 	u64 bytes;

@@ -119,9 +119,11 @@ static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
-	ret = xa_alloc(&ctx->objs, &id, obj, XA_LIMIT(1, dmaapi_max_handles),
-		       GFP_KERNEL);
-	if (ret)
+	/* cyclic: a handle just freed is not named again at once */
+	ret = xa_alloc_cyclic(&ctx->objs, &id, obj,
+			      XA_LIMIT(1, dmaapi_max_handles),
+			      &ctx->next_handle, GFP_KERNEL);
+	if (ret < 0)
 		return -ENOMEM;		/* -EBUSY: the handle limit */
 	obj->handle = id;
 	ctx->handles++;
