@@ -15,8 +15,8 @@
  * E2BIG      the struct is longer than the kernel's and the unknown tail is
  *            not zero
  * EINVAL     a field is invalid: size too short, non-zero reserved field,
- *            bad direction, bad alignment, zero length, or a mask narrower
- *            than the platform supports
+ *            bad direction, bad alignment, zero length, or a mask that is
+ *            not 2^n - 1 with n >= 12
  * EOPNOTSUPP an unknown flag bit, or a known flag this device cannot honour
  * ENOENT     no object with this handle in this file
  * ENOMEM     out of memory, or the module's size or handle limit is reached
@@ -29,7 +29,8 @@
  * EFAULT     a user pointer is bad or its pages cannot be pinned
  * EIO        the DMA layer refused the device's mask or a mapping
  * ENODEV     the device was unbound or removed; only close() and FREE work
- * EACCES     opening the node needs CAP_SYS_RAWIO unless udev grants access
+ * EACCES     opening the node without permission: it is root's (mode 0600)
+ *            unless a udev rule grants a group access
  * EPERM      pinning more pages than RLIMIT_MEMLOCK allows
  * EBADF      mmap without MAP_SHARED
  * ENXIO      mmap of a range outside an allocation or of a mapping handle
