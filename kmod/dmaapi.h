@@ -115,6 +115,7 @@ struct dmaapi_umap {
 	unsigned int offset;	/* offset_in_page(uaddr) */
 	struct sg_table sgt;
 	bool live;		/* DMA mapping and pins held */
+	bool busy;		/* pages recorded in dmaapi_busy_pages */
 	bool bounced;
 	bool need_sync;
 	void *bounce;

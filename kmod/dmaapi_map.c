@@ -89,6 +89,47 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	return true;
 }
 
+/*
+ * DMA-API debugging tracks the cachelines of every mapping the device may
+ * write (any direction but TO_DEVICE) and WARNs past 7 overlapping ones;
+ * userspace may map one buffer any number of times.  The pages of such
+ * direct mappings are recorded here, and a mapping that would overlap one
+ * (or itself: the same page twice) goes through a bounce buffer instead.
+ */
+static DEFINE_XARRAY(dmaapi_busy_pages);
+
+static void dmaapi_unmark_busy(struct dmaapi_umap *umap, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		xa_erase(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]));
+}
+
+static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
+{
+	unsigned long i;
+
+	if (umap->obj.dir == DMA_TO_DEVICE)
+		return true;
+	for (i = 0; i < umap->npages; i++) {
+		if (xa_insert(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]),
+			      xa_mk_value(0), GFP_KERNEL | __GFP_NOWARN)) {
+			dmaapi_unmark_busy(umap, i);
+			return false;
+		}
+	}
+	umap->busy = true;
+	return true;
+}
+
+static void dmaapi_release_busy(struct dmaapi_umap *umap)
+{
+	if (umap->busy)
+		dmaapi_unmark_busy(umap, umap->npages);
+	umap->busy = false;
+}
+
 /* Try to give the device the pages themselves as one range. */
 static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 				   struct dmaapi_umap *umap, u64 align)
@@ -100,14 +141,18 @@ static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 
 	if (!translated && !dmaapi_direct_ok(ctx, umap))
 		return false;
+	if (!dmaapi_mark_busy(umap))
+		return false;
 	/*
 	 * Userspace may map the same memory more than once (two handles, two
 	 * processes): DMA-API debug refuses overlapping cachelines unless the
 	 * map skips the CPU sync, so map that way and do the sync below.
 	 */
 	if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir,
-			    DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC))
+			    DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC)) {
+		dmaapi_release_busy(umap);
 		return false;
+	}
 
 	sg = umap->sgt.sgl;
 	dma = sg_dma_address(sg);
@@ -116,6 +161,7 @@ static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 	    (dma & (align - 1))) {
 		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
 				  DMA_ATTR_SKIP_CPU_SYNC);
+		dmaapi_release_busy(umap);
 		return false;
 	}
 	dma_sync_sgtable_for_device(dev, &umap->sgt, umap->obj.dir);
@@ -171,6 +217,7 @@ void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	else
 		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
 				  DMA_ATTR_SKIP_CPU_SYNC);
+	dmaapi_release_busy(umap);
 	umap->bounce = NULL;
 	sg_free_table(&umap->sgt);
 	unpin_user_pages_dirty_lock(umap->pages, umap->npages,
@@ -206,7 +253,7 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	int ret;
 
 	umap->pages = kvmalloc_array(umap->npages, sizeof(*umap->pages),
-				     GFP_KERNEL);
+				     GFP_KERNEL | __GFP_NOWARN);
 	if (!umap->pages)
 		return -ENOMEM;
 
@@ -230,7 +277,7 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 
 	ret = sg_alloc_table_from_pages(&umap->sgt, umap->pages, umap->npages,
 					umap->offset, umap->obj.length,
-					GFP_KERNEL);
+					GFP_KERNEL | __GFP_NOWARN);
 	if (ret) {
 		unpin_user_pages(umap->pages, umap->npages);
 		goto err_unaccount;
