@@ -107,11 +107,11 @@ static void t_flush_invalidate(void *ctx, void *addr, size_t size)
 	log_event(ctx, TRACK_FLUSH_INVALIDATE, addr, size, 0);
 }
 
-static int t_prepare_read(void *ctx, const struct dmaapi_region *r, size_t offset, size_t size)
+/* Records one prepare_read/confirm_write; fails if the test asked it to. */
+static int t_sync(struct tracking *t, enum track_kind kind, const struct dmaapi_region *r, size_t offset,
+		  size_t size)
 {
-	struct tracking *t = ctx;
-
-	log_event(t, TRACK_PREPARE_READ, (char *)r->cpu_addr + offset, size, r->dir);
+	log_event(t, kind, (char *)r->cpu_addr + offset, size, r->dir);
 	if (t->sync_fail_code) {
 		errno = EIO;
 		return -t->sync_fail_code;
@@ -119,16 +119,14 @@ static int t_prepare_read(void *ctx, const struct dmaapi_region *r, size_t offse
 	return 0;
 }
 
+static int t_prepare_read(void *ctx, const struct dmaapi_region *r, size_t offset, size_t size)
+{
+	return t_sync(ctx, TRACK_PREPARE_READ, r, offset, size);
+}
+
 static int t_confirm_write(void *ctx, const struct dmaapi_region *r, size_t offset, size_t size)
 {
-	struct tracking *t = ctx;
-
-	log_event(t, TRACK_CONFIRM_WRITE, (char *)r->cpu_addr + offset, size, r->dir);
-	if (t->sync_fail_code) {
-		errno = EIO;
-		return -t->sync_fail_code;
-	}
-	return 0;
+	return t_sync(ctx, TRACK_CONFIRM_WRITE, r, offset, size);
 }
 
 static int t_info(void *ctx, struct dmaapi_device_info *info)
