@@ -8,7 +8,8 @@ set -e
 
 PKGS="build-essential pkg-config cpio gzip xz-utils kmod
 linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
-linux-source-6.12 qemu-system-x86 busybox-static libkmod-dev valgrind clang sparse"
+linux-source-6.12 qemu-system-x86 busybox-static libkmod-dev valgrind clang sparse
+bc bison flex libelf-dev libssl-dev"
 
 missing=""
 for p in $PKGS; do
