@@ -282,12 +282,13 @@ struct dmaapi_ioctl_op {
 	unsigned int min_size;
 	unsigned int ioctl_num;
 	bool after_remove;	/* allowed once the device is gone */
+	bool has_output;	/* copy the struct back on success */
 	bool respond_on_addr_error;	/* copy out on -ERANGE/-EDOM too */
 	int (*execute)(struct dmaapi_ctx *ctx, void *arg);
 	void (*undo)(struct dmaapi_ctx *ctx, void *arg);
 };
 
-#define IOCTL_OP(_ioctl, _fn, _struct, _last, _after, _addr_err, _undo)	\
+#define IOCTL_OP(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, _undo) \
 	[_IOC_NR(_ioctl) - DMAAPI_CMD_BASE] = {				\
 		.size = sizeof(_struct) +					\
 			BUILD_BUG_ON_ZERO(sizeof(union dmaapi_ucmd_buffer) <	\
@@ -295,6 +296,7 @@ struct dmaapi_ioctl_op {
 		.min_size = offsetofend(_struct, _last),			\
 		.ioctl_num = _ioctl,						\
 		.after_remove = _after,						\
+		.has_output = _out,						\
 		.respond_on_addr_error = _addr_err,				\
 		.execute = _fn,							\
 		.undo = _undo,							\
@@ -302,19 +304,20 @@ struct dmaapi_ioctl_op {
 
 static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 	IOCTL_OP(DMAAPI_IOCTL_GET_INFO, dmaapi_ioctl_get_info,
-		 struct dmaapi_info, bytes, false, false, NULL),
+		 struct dmaapi_info, bytes, false, true, false, NULL),
 	IOCTL_OP(DMAAPI_IOCTL_SET_MASK, dmaapi_ioctl_set_mask,
-		 struct dmaapi_set_mask, mask, false, false, NULL),
+		 struct dmaapi_set_mask, mask, false, false, false, NULL),
 	IOCTL_OP(DMAAPI_IOCTL_ALLOC, dmaapi_ioctl_alloc,
-		 struct dmaapi_alloc, __reserved, false, true,
+		 struct dmaapi_alloc, __reserved, false, true, true,
 		 dmaapi_undo_alloc),
 	IOCTL_OP(DMAAPI_IOCTL_FREE, dmaapi_ioctl_free,
-		 struct dmaapi_free, __reserved, true, false, NULL),
+		 struct dmaapi_free, __reserved, true, false, false, NULL),
 	IOCTL_OP(DMAAPI_IOCTL_MAP_USER, dmaapi_ioctl_map_user,
-		 struct dmaapi_map_user, __reserved, false, true,
+		 struct dmaapi_map_user, __reserved, false, true, true,
 		 dmaapi_undo_map_user),
+	/* the hot one: no output, so nothing is copied back */
 	IOCTL_OP(DMAAPI_IOCTL_SYNC, dmaapi_ioctl_sync,
-		 struct dmaapi_sync, length, false, false, NULL),
+		 struct dmaapi_sync, length, false, false, false, NULL),
 };
 
 static long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd,
@@ -348,8 +351,9 @@ static long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd,
 		ret = -ENODEV;
 	else
 		ret = op->execute(ctx, &buf);
-	if (!ret || (op->respond_on_addr_error &&
-		     (ret == -ERANGE || ret == -EDOM))) {
+	if ((!ret && op->has_output) ||
+	    (ret && op->respond_on_addr_error &&
+	     (ret == -ERANGE || ret == -EDOM))) {
 		if (copy_to_user(uarg, &buf, min_t(size_t, op->size, usize))) {
 			if (!ret && op->undo)
 				op->undo(ctx, &buf);
