@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -599,6 +600,111 @@ const struct dmaapi_region *dmaapi_map_region(const struct dmaapi_map *m);
 /** dmaapi_map_free() - unmap, without syncing; the buffer stays the
  * caller's.  NULL-safe. */
 void dmaapi_map_free(struct dmaapi_map *m);
+
+/* ------------------------------------------------------------------------ */
+/* Inline fast paths                                                         */
+
+/*
+ * An element access that needs no sync (coherent memory, or any mapped
+ * array) is a bounds check and a copy: a call into the library would cost
+ * more than the access itself.  As liburing does for its rings, the header
+ * does those accesses inline, and calls the library for everything else
+ * (NULL arguments, an index out of range, a region that needs syncs), so
+ * the results, the errors and the syncs are exactly the library's.
+ *
+ * struct dmaapi_view is the first member of every array, box and mapped
+ * array: part of the ABI, read-only for callers.  Define DMAAPI_NO_INLINE
+ * before including this header to call the library always; the functions
+ * are exported either way, and taking their address names them.
+ */
+#define DMAAPI_VIEW_SLOW (1U << 0) /* element accesses go through the library */
+
+struct dmaapi_view {
+	void *cpu_addr;		/* element 0 */
+	size_t elem_size;
+	size_t len;		/* elements */
+	uint32_t flags;		/* DMAAPI_VIEW_* */
+	uint32_t reserved;
+};
+
+/* Elements are mostly scalars: one load and one store, not a memcpy() call. */
+static inline void dmaapi__copy_elem(void *dst, const void *src, size_t size)
+{
+#ifdef __GNUC__
+	/* size is the element size, known only at run time: keep the compiler
+	 * from checking each case against the caller's object (-Warray-bounds) */
+	__asm__("" : "+r"(dst), "+r"(src));
+#endif
+	switch (size) {
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	case 2: memcpy(dst, src, 2); break;
+	case 1: memcpy(dst, src, 1); break;
+	default: memcpy(dst, src, size); break;
+	}
+}
+
+/*
+ * Copy element @index of container @c to or from @value if that needs no
+ * library call; false if the library must do it.
+ */
+static inline bool dmaapi__fast_copy(const void *c, size_t index, void *value, bool out)
+{
+	const struct dmaapi_view *v = (const struct dmaapi_view *)c;
+	char *elem;
+
+	if (__builtin_expect(!c || !value || v->flags || index >= v->len, 0))
+		return false;
+	elem = (char *)v->cpu_addr + index * v->elem_size;
+	if (out)
+		dmaapi__copy_elem(value, elem, v->elem_size);
+	else
+		dmaapi__copy_elem(elem, value, v->elem_size);
+	return true;
+}
+
+static inline int dmaapi__array_read(const struct dmaapi_array *a, size_t index, void *value_out)
+{
+	return dmaapi__fast_copy(a, index, value_out, true) ? 0 :
+	       (dmaapi_array_read)(a, index, value_out);
+}
+
+static inline int dmaapi__array_set(struct dmaapi_array *a, size_t index, const void *value)
+{
+	return dmaapi__fast_copy(a, index, (void *)value, false) ? 0 :
+	       (dmaapi_array_set)(a, index, value);
+}
+
+static inline int dmaapi__box_read(const struct dmaapi_box *b, void *value_out)
+{
+	return dmaapi__fast_copy(b, 0, value_out, true) ? 0 : (dmaapi_box_read)(b, value_out);
+}
+
+static inline int dmaapi__box_write(struct dmaapi_box *b, const void *value)
+{
+	return dmaapi__fast_copy(b, 0, (void *)value, false) ? 0 : (dmaapi_box_write)(b, value);
+}
+
+static inline int dmaapi__map_read(const struct dmaapi_map *m, size_t index, void *value_out)
+{
+	return dmaapi__fast_copy(m, index, value_out, true) ? 0 :
+	       (dmaapi_map_read)(m, index, value_out);
+}
+
+static inline int dmaapi__map_set(struct dmaapi_map *m, size_t index, const void *value)
+{
+	return dmaapi__fast_copy(m, index, (void *)value, false) ? 0 :
+	       (dmaapi_map_set)(m, index, value);
+}
+
+#ifndef DMAAPI_NO_INLINE
+#define dmaapi_array_read(a, index, value_out) dmaapi__array_read((a), (index), (value_out))
+#define dmaapi_array_set(a, index, value) dmaapi__array_set((a), (index), (value))
+#define dmaapi_box_read(b, value_out) dmaapi__box_read((b), (value_out))
+#define dmaapi_box_write(b, value) dmaapi__box_write((b), (value))
+#define dmaapi_map_read(m, index, value_out) dmaapi__map_read((m), (index), (value_out))
+#define dmaapi_map_set(m, index, value) dmaapi__map_set((m), (index), (value))
+#endif
 
 #ifdef __cplusplus
 }

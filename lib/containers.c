@@ -9,13 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the three containers share: a region of len elements. */
+/*
+ * What the three containers share: a region of len elements.  The view
+ * comes first: the header's inline accessors read it (struct dmaapi_view).
+ */
 struct container {
+	struct dmaapi_view v;
 	struct dmaapi_device *dev;
 	struct dmaapi_region r;
-	size_t elem_size;
-	size_t len;
 };
+
+static inline bool need_sync(const struct container *c)
+{
+	return c->r.flags & DMAAPI_REGION_NEED_SYNC;
+}
+
+/* After the region is allocated or mapped: what the inline accessors need. */
+static void publish_view(struct container *c, bool slow)
+{
+	c->v.cpu_addr = c->r.cpu_addr;
+	c->v.flags = slow ? DMAAPI_VIEW_SLOW : 0;
+}
 
 /* Each public type is a struct container and nothing else, so a pointer
  * to one converts to a pointer to its first member and back (C11 6.7.2.1). */
@@ -71,8 +85,8 @@ static int alloc_container(struct dmaapi_device *dev, size_t elem_size, size_t l
 	if (!c)
 		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
 	c->dev = dev;
-	c->elem_size = elem_size;
-	c->len = len;
+	c->v.elem_size = elem_size;
+	c->v.len = len;
 	c->r.size = size;
 	c->r.align = align;
 	c->r.dir = dir;
@@ -85,6 +99,8 @@ static int alloc_container(struct dmaapi_device *dev, size_t elem_size, size_t l
 		free(c);
 		return ret;
 	}
+	/* element accesses sync: they go through the library */
+	publish_view(c, need_sync(c));
 	dmaapi__device_get(dev);
 	*out = c;
 	return 0;
@@ -105,48 +121,70 @@ static int elem_range(const struct container *c, size_t first, size_t count,
 {
 	*offset = 0;
 	*size = 0;
-	if (first > c->len || count > c->len - first)
+	if (first > c->v.len || count > c->v.len - first)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	*offset = first * c->elem_size;
-	*size = count * c->elem_size;
+	*offset = first * c->v.elem_size;
+	*size = count * c->v.elem_size;
 	return 0;
 }
 
 static void *elem_ptr(const struct container *c, size_t index)
 {
-	return (char *)c->r.cpu_addr + index * c->elem_size;
+	return (char *)c->r.cpu_addr + index * c->v.elem_size;
 }
 
-/* Element @index: prepare_read of its range, then copy out. */
+/*
+ * One element between the container and the caller.  Elements are mostly
+ * small scalars: copy those with a fixed-size move (one load and one store)
+ * instead of a call to memcpy() with a run-time size.
+ */
+static inline void copy_elem(void *dst, const void *src, size_t size)
+{
+	switch (size) {
+	case 1: memcpy(dst, src, 1); break;
+	case 2: memcpy(dst, src, 2); break;
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	default: memcpy(dst, src, size); break;
+	}
+}
+
+/*
+ * Element @index: prepare_read of its range, then copy out.  Where the
+ * region needs no sync (coherent memory), nothing but the checks and the
+ * copy: no call into the backend.
+ */
 static int read_synced(const struct container *c, size_t index, void *value_out)
 {
-	size_t offset = 0, size = 0;
+	size_t size = c->v.elem_size;
 	int ret;
 
-	if (!value_out)
+	if (__builtin_expect(!value_out, 0))
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-	if (index >= c->len)
+	if (__builtin_expect(index >= c->v.len, 0))
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	elem_range(c, index, 1, &offset, &size);
-	ret = dmaapi__prepare_read(c->dev, &c->r, offset, size);
-	if (ret < 0)
-		return ret;
-	memcpy(value_out, elem_ptr(c, index), size);
+	if (need_sync(c)) {
+		ret = dmaapi__prepare_read(c->dev, &c->r, index * size, size);
+		if (ret < 0)
+			return ret;
+	}
+	copy_elem(value_out, elem_ptr(c, index), size);
 	return 0;
 }
 
 /* Element @index: copy in, then confirm_write of its range. */
 static int write_synced(struct container *c, size_t index, const void *value)
 {
-	size_t offset = 0, size = 0;
+	size_t size = c->v.elem_size;
 
-	if (!value)
+	if (__builtin_expect(!value, 0))
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-	if (index >= c->len)
+	if (__builtin_expect(index >= c->v.len, 0))
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	elem_range(c, index, 1, &offset, &size);
-	memcpy(elem_ptr(c, index), value, size);
-	return dmaapi__confirm_write(c->dev, &c->r, offset, size);
+	copy_elem(elem_ptr(c, index), value, size);
+	if (!need_sync(c))
+		return 0;
+	return dmaapi__confirm_write(c->dev, &c->r, index * size, size);
 }
 
 /* Copy @count elements in, then one confirm_write of their range. */
@@ -188,7 +226,7 @@ static int confirm_write_range(struct container *c, size_t first, size_t count)
 
 #define NULL_CHECK(p)                                                   \
 	do {                                                            \
-		if (!(p))                                               \
+		if (__builtin_expect(!(p), 0))                          \
 			return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0); \
 	} while (0)
 
@@ -254,12 +292,12 @@ DMAAPI_EXPORT dmaapi_addr_t dmaapi_array_dma_addr(const struct dmaapi_array *a)
 
 DMAAPI_EXPORT size_t dmaapi_array_len(const struct dmaapi_array *a)
 {
-	return a ? a->c.len : 0;
+	return a ? a->c.v.len : 0;
 }
 
 DMAAPI_EXPORT size_t dmaapi_array_elem_size(const struct dmaapi_array *a)
 {
-	return a ? a->c.elem_size : 0;
+	return a ? a->c.v.elem_size : 0;
 }
 
 DMAAPI_EXPORT void *dmaapi_array_as_ptr(const struct dmaapi_array *a)
@@ -414,8 +452,8 @@ DMAAPI_EXPORT int dmaapi_map_single_array(struct dmaapi_device *dev, void *buf,
 	if (!m)
 		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
 	m->c.dev = dev;
-	m->c.elem_size = elem_size;
-	m->c.len = len;
+	m->c.v.elem_size = elem_size;
+	m->c.v.len = len;
 	m->c.r.cpu_addr = buf;
 	m->c.r.size = size;
 	m->c.r.align = align;
@@ -427,6 +465,8 @@ DMAAPI_EXPORT int dmaapi_map_single_array(struct dmaapi_device *dev, void *buf,
 		free(m);
 		return ret;
 	}
+	/* map_read/map_set never sync */
+	publish_view(&m->c, false);
 	dmaapi__device_get(dev);
 	*out = m;
 	return 0;
@@ -436,9 +476,9 @@ DMAAPI_EXPORT int dmaapi_map_read(const struct dmaapi_map *m, size_t index, void
 {
 	NULL_CHECK(m);
 	NULL_CHECK(value_out);
-	if (index >= m->c.len)
+	if (index >= m->c.v.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	memcpy(value_out, elem_ptr(&m->c, index), m->c.elem_size);
+	memcpy(value_out, elem_ptr(&m->c, index), m->c.v.elem_size);
 	return 0;
 }
 
@@ -446,9 +486,9 @@ DMAAPI_EXPORT int dmaapi_map_set(struct dmaapi_map *m, size_t index, const void 
 {
 	NULL_CHECK(m);
 	NULL_CHECK(value);
-	if (index >= m->c.len)
+	if (index >= m->c.v.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	memcpy(elem_ptr(&m->c, index), value, m->c.elem_size);
+	memcpy(elem_ptr(&m->c, index), value, m->c.v.elem_size);
 	return 0;
 }
 
@@ -508,17 +548,17 @@ DMAAPI_EXPORT dmaapi_addr_t dmaapi_map_dma_addr(const struct dmaapi_map *m)
 
 DMAAPI_EXPORT size_t dmaapi_map_len(const struct dmaapi_map *m)
 {
-	return m ? m->c.len : 0;
+	return m ? m->c.v.len : 0;
 }
 
 DMAAPI_EXPORT size_t dmaapi_map_elem_size(const struct dmaapi_map *m)
 {
-	return m ? m->c.elem_size : 0;
+	return m ? m->c.v.elem_size : 0;
 }
 
 DMAAPI_EXPORT bool dmaapi_map_is_empty(const struct dmaapi_map *m)
 {
-	return !m || !m->c.len;
+	return !m || !m->c.v.len;
 }
 
 DMAAPI_EXPORT void *dmaapi_map_as_ptr(const struct dmaapi_map *m)
