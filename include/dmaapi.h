@@ -627,7 +627,8 @@ struct dmaapi_view {
 	uint32_t reserved;
 };
 
-/* Elements are mostly scalars: one load and one store, not a memcpy() call. */
+/* Elements are mostly scalars: one load and one store, not a memcpy() call
+ * (the library copies elements with it too). */
 static inline void dmaapi__copy_elem(void *dst, const void *src, size_t size)
 {
 #ifdef __GNUC__

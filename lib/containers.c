@@ -134,22 +134,6 @@ static void *elem_ptr(const struct container *c, size_t index)
 }
 
 /*
- * One element between the container and the caller.  Elements are mostly
- * small scalars: copy those with a fixed-size move (one load and one store)
- * instead of a call to memcpy() with a run-time size.
- */
-static inline void copy_elem(void *dst, const void *src, size_t size)
-{
-	switch (size) {
-	case 1: memcpy(dst, src, 1); break;
-	case 2: memcpy(dst, src, 2); break;
-	case 4: memcpy(dst, src, 4); break;
-	case 8: memcpy(dst, src, 8); break;
-	default: memcpy(dst, src, size); break;
-	}
-}
-
-/*
  * Element @index: prepare_read of its range, then copy out.  Where the
  * region needs no sync (coherent memory), nothing but the checks and the
  * copy: no call into the backend.
@@ -168,7 +152,7 @@ static int read_synced(const struct container *c, size_t index, void *value_out)
 		if (ret < 0)
 			return ret;
 	}
-	copy_elem(value_out, elem_ptr(c, index), size);
+	dmaapi__copy_elem(value_out, elem_ptr(c, index), size);
 	return 0;
 }
 
@@ -181,7 +165,7 @@ static int write_synced(struct container *c, size_t index, const void *value)
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
 	if (__builtin_expect(index >= c->v.len, 0))
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	copy_elem(elem_ptr(c, index), value, size);
+	dmaapi__copy_elem(elem_ptr(c, index), value, size);
 	if (!need_sync(c))
 		return 0;
 	return dmaapi__confirm_write(c->dev, &c->r, index * size, size);
@@ -478,7 +462,7 @@ DMAAPI_EXPORT int dmaapi_map_read(const struct dmaapi_map *m, size_t index, void
 	NULL_CHECK(value_out);
 	if (index >= m->c.v.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	memcpy(value_out, elem_ptr(&m->c, index), m->c.v.elem_size);
+	dmaapi__copy_elem(value_out, elem_ptr(&m->c, index), m->c.v.elem_size);
 	return 0;
 }
 
@@ -488,7 +472,7 @@ DMAAPI_EXPORT int dmaapi_map_set(struct dmaapi_map *m, size_t index, const void 
 	NULL_CHECK(value);
 	if (index >= m->c.v.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	memcpy(elem_ptr(&m->c, index), value, m->c.v.elem_size);
+	dmaapi__copy_elem(elem_ptr(&m->c, index), value, m->c.v.elem_size);
 	return 0;
 }
 
