@@ -9,7 +9,8 @@ set -e
 PKGS="build-essential pkg-config cpio gzip xz-utils kmod
 linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.12 qemu-system-x86 busybox-static libkmod-dev valgrind clang sparse
-bc bison flex libelf-dev libssl-dev"
+bc bison flex libelf-dev libssl-dev
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler"
 
 missing=""
 for p in $PKGS; do
@@ -30,8 +31,34 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q --no-install-recommends $missing >&2
 fi
 
-# The kernel source: kselftest harness headers and checkpatch come from it.
 cache=${DMAAPI_CACHE:-/var/cache/dmaapi}
+
+# The arm64 guests' busybox.  busybox-static:arm64 cannot be installed
+# beside the amd64 one (they conflict), so its .deb is fetched and unpacked
+# into the cache.
+bb=$cache/busybox-arm64
+if [ ! -x "$bb/bin/busybox" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "dmaapi: no arm64 busybox in $bb: run tools/deps.sh as root" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+		apt-get update -q >&2
+	fi
+	echo "dmaapi: fetching busybox-static:arm64 into $bb" >&2
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"	# apt-get download runs as _apt
+	(cd "$tmp" && apt-get download -q busybox-static:arm64 >&2) ||
+		{ apt-get update -q >&2 && (cd "$tmp" && apt-get download -q busybox-static:arm64 >&2); }
+	rm -rf "$bb"
+	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$bb"
+	rm -rf "$tmp"
+	[ -x "$bb/bin/busybox" ] || { echo "dmaapi: no bin/busybox in busybox-static:arm64" >&2; exit 1; }
+fi
+
+# The kernel source: kselftest harness headers and checkpatch come from it.
 src=$cache/linux-source-6.12
 if [ ! -f "$src/.dmaapi-unpacked" ]; then
 	mkdir -p "$cache"
