@@ -63,6 +63,7 @@ struct dmaapi_dev {
 	char *name;
 	bool is_default;
 	bool is_pci;
+	bool has_rmem;		/* a memory-region is attached */
 	u64 probe_mask;		/* the mask a new file starts with */
 
 	struct mutex lock;	/* ctxs, dead */

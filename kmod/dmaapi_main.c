@@ -18,6 +18,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/of.h>
+#include <linux/of_device.h>
+#include <linux/of_reserved_mem.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/sched/mm.h>
@@ -602,15 +604,25 @@ static void dmaapi_setup_seg_size(struct device *dev)
 
 /*
  * The default device has no firmware node, so no bus code configured its
- * DMA: it gets the module's mask, and the architecture's default DMA
- * operations (dma-direct, or swiotlb when forced).  This is the one place an
- * architecture that selects DMA operations from firmware would configure
- * them for a device without a node.
+ * DMA.  On a device-tree system it is configured as of_dma_configure() does
+ * a node that says nothing of its own: the root's dma-ranges and coherency
+ * apply, else the platform's default (non-coherent on arm64: every cached
+ * access is synced), and no IOMMU.  Elsewhere (x86, ACPI) the architecture's
+ * defaults stand: dma-direct, or swiotlb when forced.  Then it gets the
+ * module's mask.
  */
 static int dmaapi_setup_default_dma(struct device *dev)
 {
+	struct device_node *root;
 	int ret;
 
+	if (of_have_populated_dt()) {
+		root = of_find_node_by_path("/");
+		ret = of_dma_configure(dev, root, true);
+		of_node_put(root);
+		if (ret)
+			return ret;
+	}
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(default_mask_bits));
 	if (ret)
 		return ret;
@@ -670,6 +682,7 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	struct dmaapi_saved_dma saved = {};
 	struct dmaapi_dev *ddev;
+	bool has_rmem;
 	int ret;
 
 	if (pdev == dmaapi_default_pdev) {
@@ -683,7 +696,18 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 		return 0;
 	}
 
-	/* Firmware (of_dma_configure) has set the device's DMA up. */
+	/*
+	 * Firmware (of_dma_configure) has set the device's DMA up; a
+	 * memory-region (a shared-dma-pool: CMA or a no-map carve-out) is the
+	 * driver's to attach, and then every allocation comes from it.
+	 */
+	has_rmem = false;
+	if (IS_ENABLED(CONFIG_OF_RESERVED_MEM) && dev_of_node(dev)) {
+		ret = of_reserved_mem_device_init(dev);
+		if (ret && ret != -ENODEV)
+			return dev_err_probe(dev, ret, "cannot use its memory-region\n");
+		has_rmem = !ret;
+	}
 	dmaapi_save_dma(dev, &saved);
 	if (!dev->dma_mask || !*dev->dma_mask) {
 		ret = dma_coerce_mask_and_coherent(dev,
@@ -695,11 +719,14 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	ret = dmaapi_dev_create(dev, false, false, &saved, &ddev);
 	if (ret)
 		goto err_restore;
+	ddev->has_rmem = has_rmem;
 	platform_set_drvdata(pdev, ddev);
 	return 0;
 
 err_restore:
 	dmaapi_restore_dma(dev, &saved);
+	if (has_rmem)
+		of_reserved_mem_device_release(dev);
 	return ret;
 }
 
@@ -707,8 +734,10 @@ static void dmaapi_platform_remove_dev(struct platform_device *pdev)
 {
 	struct dmaapi_dev *ddev = platform_get_drvdata(pdev);
 
-	dmaapi_dev_remove(ddev);
+	dmaapi_dev_remove(ddev);	/* every allocation is freed */
 	dmaapi_restore_dma(ddev->dev, &ddev->saved);
+	if (ddev->has_rmem)
+		of_reserved_mem_device_release(ddev->dev);
 	dmaapi_dev_put(ddev);
 }
 
