@@ -90,11 +90,14 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 }
 
 /*
- * DMA-API debugging tracks the cachelines of every mapping the device may
- * write (any direction but TO_DEVICE) and WARNs past 7 overlapping ones;
- * userspace may map one buffer any number of times.  The pages of such
- * direct mappings are recorded here, and a mapping that would overlap one
- * (or itself: the same page twice) goes through a bounce buffer instead.
+ * Userspace may map one buffer any number of times, but DMA-API debugging
+ * cannot tell overlapping mappings apart: it WARNs past 7 overlapping
+ * device-writable ones, and a sync of part of a range that two mappings of
+ * any direction cover matches neither ("sync DMA memory it has not
+ * allocated": seen on a non-coherent device, where the syncs are real).
+ * The pages of every direct mapping are recorded here, and a mapping that
+ * would overlap one (or itself: the same page twice) goes through a bounce
+ * buffer instead.
  */
 static DEFINE_XARRAY(dmaapi_busy_pages);
 
@@ -110,8 +113,6 @@ static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
 {
 	unsigned long i;
 
-	if (umap->obj.dir == DMA_TO_DEVICE)
-		return true;
 	for (i = 0; i < umap->npages; i++) {
 		if (xa_insert(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]),
 			      xa_mk_value(0), GFP_KERNEL | __GFP_NOWARN)) {
