@@ -98,6 +98,8 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
  * The pages of every direct mapping are recorded here, and a mapping that
  * would overlap one (or itself: the same page twice) goes through a bounce
  * buffer instead.
+ * Without CONFIG_DMA_API_DEBUG nothing is recorded: the pin and the map
+ * are all a mapping costs.
  */
 static DEFINE_XARRAY(dmaapi_busy_pages);
 
@@ -113,6 +115,9 @@ static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
 {
 	unsigned long i;
 
+	/* only DMA-API debugging objects to overlaps: no bookkeeping without it */
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG))
+		return true;
 	for (i = 0; i < umap->npages; i++) {
 		if (xa_insert(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]),
 			      xa_mk_value(0), GFP_KERNEL | __GFP_NOWARN)) {
