@@ -7,6 +7,9 @@
 #                        everything for a board: module, library, tools, selftests
 #   make check           contract, host tests, module builds, the booted-kernel matrix
 #   make demo            boot a kernel and move data through QEMU's edu device
+#   make bench           tools/dmaapi-bench beside the kernel's own references
+#                        (dma_map_benchmark, dma-heap, udmabuf) in a booted
+#                        reference kernel, direct and swiotlb=force
 #   make install         library, header, .pc, dmaapictl, man pages, the opt-in
 #                        udev rule (DESTDIR, PREFIX honoured; UDEVRULESDIR=)
 #   make modules_install the module (INSTALL_MOD_PATH honoured)
@@ -55,6 +58,9 @@ check:
 demo:
 	tools/demo
 
+bench:
+	tools/bench
+
 # libdmaapi.pc names PREFIX: regenerate it in case lib/ was built for another.
 install: lib tools
 	$(MAKE) -C lib -B libdmaapi.pc PREFIX=$(PREFIX)
@@ -68,4 +74,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf out .toolchain
 
-.PHONY: all modules modules_install toolchain lib tools selftests check demo install clean
+.PHONY: all modules modules_install toolchain lib tools selftests check demo bench install clean
