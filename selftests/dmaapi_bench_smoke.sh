@@ -88,9 +88,11 @@ tables_complete() {
 		grep -q "^## $s " "$1" || { echo "no $s table"; return 1; }
 	done
 	grep -q '^# dmaapi-bench: libdmaapi ' "$1" || { echo "no header line"; return 1; }
-	if grep '^| map + unmap\|^| alloc + mmap' "$1" | grep -q '|  |'; then
-		echo "a reference cell is empty:"
-		grep '|  |' "$1"
+	# map and alloc rows: every column has a figure or "n/a (reason)"
+	empty=$(grep '^| map + unmap\|^| alloc + mmap' "$1" | grep '|  |')
+	if [ -n "$empty" ]; then
+		echo "an empty cell:"
+		echo "$empty"
 		return 1
 	fi
 }

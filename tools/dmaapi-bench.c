@@ -980,6 +980,7 @@ static void bench_alloc(struct dmaapi_device *dev)
 		struct row *r = new_row(S_ALLOC, alloc_sizes[i], "alloc + mmap + touch");
 
 		x.size = alloc_sizes[i];
+		snprintf(r->kind, sizeof(r->kind), "coherent");
 		r->target = 1;
 		measure_or_na(alloc_ours, &x, &r->ours, "coherent allocation");
 		if (x.heap_fd < 0)
