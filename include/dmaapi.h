@@ -613,29 +613,30 @@ void dmaapi_map_free(struct dmaapi_map *m);
  * the results, the errors and the syncs are exactly the library's.
  *
  * struct dmaapi_view is the first member of every array, box and mapped
- * array: part of the ABI, read-only for callers.  Define DMAAPI_NO_INLINE
+ * array: part of the ABI, read-only for callers.  The accesses it allows
+ * are checked by index against fast_len alone, so the fast path is one
+ * compare, the element's address, and the copy.  Define DMAAPI_NO_INLINE
  * before including this header to call the library always; the functions
  * are exported either way, and taking their address names them.
  */
-#define DMAAPI_VIEW_SLOW (1U << 0) /* element accesses go through the library */
-
 struct dmaapi_view {
 	void *cpu_addr;		/* element 0 */
 	size_t elem_size;
-	size_t len;		/* elements */
-	uint32_t flags;		/* DMAAPI_VIEW_* */
-	uint32_t reserved;
+	size_t fast_len;	/* elements accessed inline: the length, or 0 where
+				 * every access goes through the library */
 };
 
 /* Elements are mostly scalars: one load and one store, not a memcpy() call
- * (the library copies elements with it too). */
+ * (the library copies elements with it too).  The size is known only at run
+ * time, so the compiler must not check each case against the caller's
+ * object. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
 static inline void dmaapi__copy_elem(void *dst, const void *src, size_t size)
 {
-#ifdef __GNUC__
-	/* size is the element size, known only at run time: keep the compiler
-	 * from checking each case against the caller's object (-Warray-bounds) */
-	__asm__("" : "+r"(dst), "+r"(src));
-#endif
 	switch (size) {
 	case 4: memcpy(dst, src, 4); break;
 	case 8: memcpy(dst, src, 8); break;
@@ -654,7 +655,7 @@ static inline bool dmaapi__fast_copy(const void *c, size_t index, void *value, b
 	const struct dmaapi_view *v = (const struct dmaapi_view *)c;
 	char *elem;
 
-	if (__builtin_expect(!c || !value || v->flags || index >= v->len, 0))
+	if (__builtin_expect(!c || !value || index >= v->fast_len, 0))
 		return false;
 	elem = (char *)v->cpu_addr + index * v->elem_size;
 	if (out)
@@ -663,6 +664,9 @@ static inline bool dmaapi__fast_copy(const void *c, size_t index, void *value, b
 		dmaapi__copy_elem(elem, value, v->elem_size);
 	return true;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 static inline int dmaapi__array_read(const struct dmaapi_array *a, size_t index, void *value_out)
 {

@@ -15,6 +15,7 @@
  */
 struct container {
 	struct dmaapi_view v;
+	size_t len;
 	struct dmaapi_device *dev;
 	struct dmaapi_region r;
 };
@@ -28,7 +29,7 @@ static inline bool need_sync(const struct container *c)
 static void publish_view(struct container *c, bool slow)
 {
 	c->v.cpu_addr = c->r.cpu_addr;
-	c->v.flags = slow ? DMAAPI_VIEW_SLOW : 0;
+	c->v.fast_len = slow ? 0 : c->len;
 }
 
 /* Each public type is a struct container and nothing else, so a pointer
@@ -86,7 +87,7 @@ static int alloc_container(struct dmaapi_device *dev, size_t elem_size, size_t l
 		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
 	c->dev = dev;
 	c->v.elem_size = elem_size;
-	c->v.len = len;
+	c->len = len;
 	c->r.size = size;
 	c->r.align = align;
 	c->r.dir = dir;
@@ -121,7 +122,7 @@ static int elem_range(const struct container *c, size_t first, size_t count,
 {
 	*offset = 0;
 	*size = 0;
-	if (first > c->v.len || count > c->v.len - first)
+	if (first > c->len || count > c->len - first)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
 	*offset = first * c->v.elem_size;
 	*size = count * c->v.elem_size;
@@ -145,7 +146,7 @@ static int read_synced(const struct container *c, size_t index, void *value_out)
 
 	if (__builtin_expect(!value_out, 0))
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-	if (__builtin_expect(index >= c->v.len, 0))
+	if (__builtin_expect(index >= c->len, 0))
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
 	if (need_sync(c)) {
 		ret = dmaapi__prepare_read(c->dev, &c->r, index * size, size);
@@ -163,7 +164,7 @@ static int write_synced(struct container *c, size_t index, const void *value)
 
 	if (__builtin_expect(!value, 0))
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-	if (__builtin_expect(index >= c->v.len, 0))
+	if (__builtin_expect(index >= c->len, 0))
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
 	dmaapi__copy_elem(elem_ptr(c, index), value, size);
 	if (!need_sync(c))
@@ -276,7 +277,7 @@ DMAAPI_EXPORT dmaapi_addr_t dmaapi_array_dma_addr(const struct dmaapi_array *a)
 
 DMAAPI_EXPORT size_t dmaapi_array_len(const struct dmaapi_array *a)
 {
-	return a ? a->c.v.len : 0;
+	return a ? a->c.len : 0;
 }
 
 DMAAPI_EXPORT size_t dmaapi_array_elem_size(const struct dmaapi_array *a)
@@ -437,7 +438,7 @@ DMAAPI_EXPORT int dmaapi_map_single_array(struct dmaapi_device *dev, void *buf,
 		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
 	m->c.dev = dev;
 	m->c.v.elem_size = elem_size;
-	m->c.v.len = len;
+	m->c.len = len;
 	m->c.r.cpu_addr = buf;
 	m->c.r.size = size;
 	m->c.r.align = align;
@@ -460,7 +461,7 @@ DMAAPI_EXPORT int dmaapi_map_read(const struct dmaapi_map *m, size_t index, void
 {
 	NULL_CHECK(m);
 	NULL_CHECK(value_out);
-	if (index >= m->c.v.len)
+	if (index >= m->c.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
 	dmaapi__copy_elem(value_out, elem_ptr(&m->c, index), m->c.v.elem_size);
 	return 0;
@@ -470,7 +471,7 @@ DMAAPI_EXPORT int dmaapi_map_set(struct dmaapi_map *m, size_t index, const void 
 {
 	NULL_CHECK(m);
 	NULL_CHECK(value);
-	if (index >= m->c.v.len)
+	if (index >= m->c.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
 	dmaapi__copy_elem(elem_ptr(&m->c, index), value, m->c.v.elem_size);
 	return 0;
@@ -532,7 +533,7 @@ DMAAPI_EXPORT dmaapi_addr_t dmaapi_map_dma_addr(const struct dmaapi_map *m)
 
 DMAAPI_EXPORT size_t dmaapi_map_len(const struct dmaapi_map *m)
 {
-	return m ? m->c.v.len : 0;
+	return m ? m->c.len : 0;
 }
 
 DMAAPI_EXPORT size_t dmaapi_map_elem_size(const struct dmaapi_map *m)
@@ -542,7 +543,7 @@ DMAAPI_EXPORT size_t dmaapi_map_elem_size(const struct dmaapi_map *m)
 
 DMAAPI_EXPORT bool dmaapi_map_is_empty(const struct dmaapi_map *m)
 {
-	return !m || !m->c.v.len;
+	return !m || !m->c.len;
 }
 
 DMAAPI_EXPORT void *dmaapi_map_as_ptr(const struct dmaapi_map *m)
