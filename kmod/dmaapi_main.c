@@ -366,16 +366,23 @@ static long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd,
 	if (op->ioctl_num != cmd)
 		return -ENOTTY;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < op->min_size)
-		return -EINVAL;
-	if (cmd == DMAAPI_IOCTL_SYNC && usize == sizeof(buf.sync))
-		ret = dmaapi_get_sync(&buf.sync, uarg);
-	else
+	/*
+	 * SYNC, the one command on a transfer's path, is read whole in one
+	 * user access; any other size (or a fault, e.g. a shorter struct at
+	 * the end of a mapping) takes the general path.
+	 */
+	if (cmd == DMAAPI_IOCTL_SYNC && !dmaapi_get_sync(&buf.sync, uarg) &&
+	    buf.sync.size == sizeof(buf.sync)) {
+		usize = sizeof(buf.sync);
+	} else {
+		if (get_user(usize, (u32 __user *)uarg))
+			return -EFAULT;
+		if (usize < op->min_size)
+			return -EINVAL;
 		ret = copy_struct_from_user(&buf, op->size, uarg, usize);
-	if (ret)
-		return ret;
+		if (ret)
+			return ret;
+	}
 
 	mutex_lock(&ctx->lock);
 	if (!op->after_remove && READ_ONCE(ctx->ddev->dead))
