@@ -261,11 +261,16 @@ static void *alloc_user(size_t size, bool huge)
 	return p;
 }
 
+/* the device is not cache-coherent: a sync that does not bounce is cache maintenance */
+static bool dev_noncoherent;
+
 static const char *region_kind(const struct dmaapi_region *r)
 {
 	if (!(r->flags & DMAAPI_REGION_NEED_SYNC))
 		return "no sync needed";
-	return (r->flags & DMAAPI_REGION_BOUNCED) ? "bounced" : "synced";
+	if (r->flags & DMAAPI_REGION_BOUNCED)
+		return "bounced";
+	return dev_noncoherent ? "cache maintenance" : "synced";
 }
 
 static void fmt_size(char *buf, size_t len, size_t size)
@@ -462,6 +467,7 @@ static void bench_access(struct dmaapi_device *dev)
 
 struct sync_arg {
 	struct dmaapi_map *m;
+	struct dmaapi_array *a;	/* a cached allocation of size bytes */
 	int fd;
 	uint32_t handle;	/* a coherent allocation: the kernel's no-op SYNC */
 	void *dst, *src;
@@ -492,6 +498,36 @@ static int sync_prepare(void *p, uint64_t n, double *t)
 	(void)t;
 	for (i = 0; i < n; i++) {
 		ret = dmaapi_map_prepare_read_all(x->m);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int sync_array_confirm(void *p, uint64_t n, double *t)
+{
+	struct sync_arg *x = p;
+	uint64_t i;
+	int ret;
+
+	(void)t;
+	for (i = 0; i < n; i++) {
+		ret = dmaapi_array_confirm_write(x->a, 0, x->size);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int sync_array_prepare(void *p, uint64_t n, double *t)
+{
+	struct sync_arg *x = p;
+	uint64_t i;
+	int ret;
+
+	(void)t;
+	for (i = 0; i < n; i++) {
+		ret = dmaapi_array_prepare_read(x->a, 0, x->size);
 		if (ret)
 			return ret;
 	}
@@ -562,7 +598,7 @@ static void bench_sync(struct dmaapi_device *dev)
 {
 	struct dmaapi_alloc a = { .size = sizeof(a), .length = 4096 };
 	struct sync_arg x = { .fd = dmaapi_device_fd(dev) };
-	struct stat3 ppid = {}, enotty = {}, noop = {};
+	struct stat3 ppid = {}, enotty = {}, noop = {}, copy_ref[2];
 	struct dmaapi_free f = { .size = sizeof(f) };
 	size_t nsizes = opt.quick ? 2 : sizeof(sync_sizes) / sizeof(sync_sizes[0]);
 	size_t i;
@@ -600,6 +636,7 @@ static void bench_sync(struct dmaapi_device *dev)
 
 			r->ref[0] = enotty;
 			measure_or_na(ref_memcpy, &x, &r->ref[1], "memcpy");
+			copy_ref[d] = r->ref[1];
 			r->ref[2] = noop;
 			if (ret) {
 				set_na(&r->ours, "map failed: %s", lib_err(ret));
@@ -613,6 +650,32 @@ static void bench_sync(struct dmaapi_device *dev)
 			measure_or_na(d ? sync_prepare : sync_confirm, &x, &r->ours, r->name);
 		}
 		dmaapi_map_free(m);
+		/* a cached array of the size (up to a page): one sync of one allocation */
+		if (size > SYNC_TARGET_MAX)
+			goto next;
+		ret = dmaapi_array_zero_with_flags(dev, 1, size, 64, DMAAPI_BIDIRECTIONAL,
+						   DMAAPI_MEM_CACHED, &x.a);
+		for (d = 0; d < 2; d++) {
+			struct row *r = new_row(S_SYNC, size, "%s", d ? "cached array prepare_read"
+								  : "cached array confirm_write");
+
+			r->ref[0] = enotty;
+			r->ref[1] = copy_ref[d];
+			r->ref[2] = noop;
+			if (ret) {
+				set_na(&r->ours, "allocation failed: %s", lib_err(ret));
+				continue;
+			}
+			snprintf(r->kind, sizeof(r->kind), "%s",
+				 region_kind(dmaapi_array_region(x.a)));
+			if (dmaapi_array_region(x.a)->flags & DMAAPI_REGION_NEED_SYNC)
+				r->target = 1.5;
+			measure_or_na(d ? sync_array_prepare : sync_array_confirm, &x, &r->ours,
+				      r->name);
+		}
+		dmaapi_array_free(x.a);
+		x.a = NULL;
+next:
 		free(buf);
 		free(x.src);
 		free(x.dst);
@@ -848,7 +911,8 @@ static struct dmaapi_device *bench_map(struct dmaapi_device *dev)
 		if (r->ours.ok)
 			snprintf(r->kind, sizeof(r->kind), "%s",
 				 !(x.flags & DMAAPI_REGION_NEED_SYNC) ? "direct" :
-				 (x.flags & DMAAPI_REGION_BOUNCED) ? "bounced" : "direct, synced");
+				 (x.flags & DMAAPI_REGION_BOUNCED) ? "bounced" :
+				 dev_noncoherent ? "direct, cache maint." : "direct, synced");
 		free(x.buf);
 	}
 	memset(kref, 0, sizeof(kref));
@@ -1442,6 +1506,7 @@ int main(int argc, char **argv)
 	ret = dmaapi_device_info(dev, &info);
 	if (ret)
 		fatal("GET_INFO: %s", lib_err(ret));
+	dev_noncoherent = !(info.flags & DMAAPI_INFO_COHERENT);
 	uname(&u);
 	snprintf(header, sizeof(header),
 		 "# dmaapi-bench: libdmaapi %s, kernel %s, device %s, %u-bit mask, %s, %s",
