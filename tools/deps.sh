@@ -32,6 +32,7 @@ if [ -n "$missing" ]; then
 fi
 
 cache=${DMAAPI_CACHE:-/var/cache/dmaapi}
+mkdir -p "$cache"
 
 # The arm64 guests' busybox.  busybox-static:arm64 cannot be installed
 # beside the amd64 one (they conflict), so its .deb is fetched and unpacked
