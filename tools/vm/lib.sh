@@ -141,6 +141,7 @@ make_initramfs() {
 			GUEST_DIR="$root/dmaapi/tools" >&2
 	fi
 	printf '%s\n' "$cmd" >"$root/dmaapi/cmd"
+	cp "$celldir/suite" "$root/dmaapi/suite"
 	cat >"$root/dmaapi/env" <<EOF
 export DMAAPI_CELL='$cell'
 export DMAAPI_EDU_MASK_BITS=$edu_bits
@@ -149,69 +150,181 @@ EOF
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$celldir/initrd.img"
 }
 
-# summarize_console LOG CELL: prints "<cell>: N passed, N failed, N skipped",
-# writes CELLDIR/result, and returns non-zero on any failure.
-summarize_console() {
-	local log=$1 cell=$2
+# cell_matches CELL PATTERNS: PATTERNS is shell patterns joined by '|'.
+cell_matches() {
+	local cell=$1 pat pats
 
-	tr -d '\r' <"$log" | awk -v cell="$cell" -v result="$(dirname "$log")/result" '
-	function finish_block() {
-		if (!inblock)
-			return
-		inblock = 0
+	IFS='|' read -ra pats <<<"$2"
+	for pat in "${pats[@]}"; do
+		# shellcheck disable=SC2254
+		case "$cell" in $pat) return 0 ;; esac
+	done
+	return 1
+}
+
+# resolve_inventory CELL SUITE EXPECT: reads tools/vm/inventory for CELL and
+# writes the guest's SUITE (NAME COMMAND..., in order) and the host's EXPECT
+# ("run NAME TESTS" and "skip NAME TEST-PATTERN REASON" lines).  The first
+# "run" line naming a program whose cell pattern matches decides for it.
+resolve_inventory() {
+	local cell=$1 suite=$2 expect=$3 kind cells name tests rest
+	local seen=" "
+
+	: >"$suite"
+	: >"$expect"
+	while IFS=$'\t' read -r kind cells name tests rest; do
+		case "$kind" in ''|'#'*) continue ;; esac
+		cell_matches "$cell" "$cells" || continue
+		case "$kind" in
+		run)
+			case "$seen" in *" $name "*) continue ;; esac
+			seen="$seen$name "
+			[ "$tests" = 0 ] && continue
+			echo "${name} ${rest:-/dmaapi/tests/$name}" >>"$suite"
+			printf 'run\t%s\t%s\n' "$name" "$tests" >>"$expect"
+			;;
+		skip)
+			printf 'skip\t%s\t%s\t%s\n' "$name" "$tests" "$rest" >>"$expect"
+			;;
+		*)
+			echo "vm: tools/vm/inventory: unknown line '$kind $cells ...'" >&2
+			return 1
+			;;
+		esac
+	done <"$TOP/tools/vm/inventory"
+}
+
+# summarize_console LOG CELL EXPECT: checks the console against the cell's
+# inventory (resolve_inventory) and prints "<cell>: N passed, N failed, N
+# skipped"; writes CELLDIR/result; returns non-zero on any failure.
+#
+# Each program's block must hold exactly as many results ("ok N name",
+# "not ok N name", "ok N name # SKIP reason") as the inventory says, and as
+# its plan ("1..N") says where it prints one.  A skip is a failure unless the
+# inventory allows that program's test to skip in this cell with exactly that
+# reason.  A program of the inventory that did not run, a block that ends
+# with a crash exit status, a guest that did not finish, and a kernel report
+# (DMAAPI-REPORT, or QEMU's edu clamping a DMA address beyond its mask) fail
+# the cell.
+summarize_console() {
+	local log=$1 cell=$2 expect=$3
+
+	tr -d '\r' <"$log" | awk -v cell="$cell" -v result="$(dirname "$log")/result" -v expect="$expect" '
+	function glob_match(pat, s,   re) {
+		re = pat
+		gsub(/[][.^$+(){}|\\]/, "\\\\&", re)
+		gsub(/\*/, ".*", re)
+		gsub(/\?/, ".", re)
+		return s ~ ("^" re "$")
 	}
-	/DMAAPI-TEST-BEGIN / { inblock = 1; totals = 0; bfail = 0; next }
-	/^# Totals: / {
-		for (i = 3; i <= NF; i++) {
-			split($i, kv, ":")
-			if (kv[1] == "pass") pass += kv[2]
-			else if (kv[1] == "fail" || kv[1] == "error" || kv[1] == "xpass") { fail += kv[2]; bfail += kv[2] }
-			else if (kv[1] == "skip") skip += kv[2]
-			else if (kv[1] == "xfail") pass += kv[2]
+	function allowed(prog, test, reason,   i) {
+		for (i = 1; i <= nallow; i++)
+			if (allow_prog[i] == prog && glob_match(allow_test[i], test) && allow_reason[i] == reason)
+				return 1
+		return 0
+	}
+	function problem(msg) {
+		printf("%s: %s\n", cell, msg)
+		fail++
+	}
+	BEGIN {
+		while ((getline line < expect) > 0) {
+			n = split(line, w, "\t")
+			if (w[1] == "run") {
+				want[w[2]] = w[3] + 0
+				order[++nprog] = w[2]
+			} else if (w[1] == "skip") {
+				nallow++
+				allow_prog[nallow] = w[2]
+				allow_test[nallow] = w[3]
+				allow_reason[nallow] = w[4]
+			} else if (w[1] == "custom") {
+				custom = 1
+			}
 		}
-		totals = 1
+		if (!nprog && !custom)
+			problem("no inventory for this cell (tools/vm/inventory)")
+	}
+	/DMAAPI-TEST-BEGIN / {
+		prog = $2; inblock = 1; plan = -1; results = 0; bfail = 0
 		next
 	}
-	/^# [0-9]+ passed, [0-9]+ failed/ {
-		pass += $2; fail += $4; bfail += $4
-		if ($0 ~ /skipped/) skip += $6
-		totals = 1
+	inblock && /^1\.\.[0-9]+/ {
+		plan = substr($1, 4) + 0
+		next
+	}
+	inblock && /^(not )?ok [0-9]+/ {
+		results++
+		line = $0
+		isnot = sub(/^not ok [0-9]+ */, "", line)
+		if (!isnot)
+			sub(/^ok [0-9]+ */, "", line)
+		directive = ""
+		if ((p = index(line, " # ")) > 0) {
+			directive = substr(line, p + 3)
+			line = substr(line, 1, p - 1)
+		} else if (line ~ /^# /) {
+			directive = substr(line, 3)
+			line = ""
+		}
+		sub(/^- /, "", line)
+		if (isnot) {
+			if (directive ~ /^TODO/) { pass++; next }
+			fail++; bfail++
+			failed[++nfailed] = prog ": " line
+		} else if (directive ~ /^SKIP/) {
+			reason = directive
+			sub(/^SKIP */, "", reason)
+			if (allowed(prog, line, reason)) {
+				skip++
+			} else {
+				fail++; bfail++
+				failed[++nfailed] = prog ": " line " skipped (\"" reason "\"), which this cell does not allow"
+			}
+		} else {
+			pass++
+		}
 		next
 	}
 	/DMAAPI-TEST-END / {
 		name = $2; rc = $3
-		if (!totals) {
-			printf("%s: %s printed no result (exit %s): counted as a failure\n", cell, name, rc)
-			fail++
-		} else if (rc != 0 && rc != 4 && bfail == 0) {
-			printf("%s: %s exited %s with no failed test: counted as a failure\n", cell, name, rc)
-			fail++
-		}
+		ran[name]++
+		if (custom)
+			;
+		else if (!(name in want))
+			problem(name " is not in the inventory for this cell")
+		else if (results != want[name])
+			problem(sprintf("%s reported %d result(s); the inventory says %d", name, results, want[name]))
+		if (plan >= 0 && plan != results)
+			problem(sprintf("%s planned %d test(s) and reported %d", name, plan, results))
+		if (rc != 0 && rc != 4 && bfail == 0)
+			problem(sprintf("%s exited %s with no failed test", name, rc))
 		inblock = 0
 		next
 	}
 	/^# (dmaapi_stress --seed|ioctls issued|faults injected)/ { figures[++nfig] = $0 }
 	/DMAAPI-REPORT / { sub(/.*DMAAPI-REPORT /, ""); reports[++nrep] = $0; next }
+	/EDU: clamping DMA/ { reports[++nrep] = "QEMU edu: " $0; next }
 	/DMAAPI-RC / { guest_rc = $2 }
 	/DMAAPI-END/ { ended = 1 }
 	END {
-		if (!ended) {
-			printf("%s: the guest did not finish (hang, panic or timeout): counted as a failure\n", cell)
-			fail++
-		}
-		if (guest_rc != "" && guest_rc != 0 && fail == 0) {
-			printf("%s: the guest command exited %s: counted as a failure\n", cell, guest_rc)
-			fail++
-		}
+		if (!ended)
+			problem("the guest did not finish (hang, panic or timeout)")
+		for (i = 1; i <= nprog; i++)
+			if (!(order[i] in ran))
+				problem(order[i] " did not run")
+			else if (ran[order[i]] > 1)
+				problem(order[i] " ran " ran[order[i]] " times")
+		if (guest_rc != "" && guest_rc != 0 && fail == 0)
+			problem("the guest command exited " guest_rc)
+		for (i = 1; i <= nfailed; i++)
+			printf("%s: not ok: %s\n", cell, failed[i])
 		for (i = 1; i <= nfig; i++)
 			printf("%s: %s\n", cell, substr(figures[i], 3))
-		printf("%s: kernel reports found: %d\n", cell, nrep)
 		for (i = 1; i <= nrep; i++)
 			printf("%s: kernel report: %s\n", cell, reports[i])
-		if (nrep) {
-			printf("%s: %d kernel report line(s) in dmesg: counted as a failure\n", cell, nrep)
-			fail++
-		}
+		if (nrep)
+			problem(nrep " kernel report line(s)")
 		printf("%d %d %d\n", pass, fail, skip) > result
 		printf("%s: %d passed, %d failed, %d skipped\n", cell, pass, fail, skip)
 		exit(fail != 0)

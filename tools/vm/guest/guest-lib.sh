@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for commands run inside the test guest.
 
-# What counts as a kernel report: any of these in dmesg fails the cell.
-KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|soft lockup|blocked for more than|kernel BUG|refcount_t:'
+# What counts as a kernel report: any of these in dmesg fails the cell.  The
+# second line is a checker switching itself off, which would make the rest
+# of the run blind; the third the machine itself in trouble.
+KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|soft lockup|blocked for more than|kernel BUG|refcount_t:|list_add corruption|list_del corruption'
+KERNEL_REPORTS="$KERNEL_REPORTS|dma-debug disabled|DMA-API: debugging out of memory|kmemleak: .*disabled|kmemleak: Cannot allocate|kmemleak: Out of memory|kmemleak: Memory pool empty"
+KERNEL_REPORTS="$KERNEL_REPORTS|Out of memory: Killed process|rcu: INFO:|rcu_sched self-detected stall|page allocation failure: order:[0-9]+, mode:.*__GFP_NOWARN"
 
 # load_module [param=value...]
 load_module() {
@@ -27,32 +31,139 @@ bind_edu() {
 	[ -e "/dev/dmaapi-$DMAAPI_EDU" ] || { echo "binding $DMAAPI_EDU to dmaapi failed" >&2; return 1; }
 }
 
-# run_test NAME CMD...: runs one test program between markers the host reads.
-run_test() {
-	local name=$1
-	shift
-	echo "DMAAPI-TEST-BEGIN $name"
-	"$@"
-	echo "DMAAPI-TEST-END $name $?"
-}
+# scan_dmesg WHEN: reads and clears the kernel log, prints each report line
+# as "DMAAPI-REPORT WHEN: line" (the host fails the cell on any), and the log
+# around the first one for its trace.  Called after every test, so that no
+# report can rotate out of the ring buffer before it is read.
+scan_dmesg() {
+	local when=$1 first
 
-report_kernel() {
-	if [ -w /sys/kernel/debug/kmemleak ]; then
-		echo scan >/sys/kernel/debug/kmemleak
-		sleep 6
-		echo scan >/sys/kernel/debug/kmemleak
-		grep 'unreferenced object' /sys/kernel/debug/kmemleak | head -20 |
-			while read -r l; do echo "DMAAPI-REPORT kmemleak: $l"; done
-	fi
-	dmesg >/tmp/dmesg.txt
+	dmesg -c >/tmp/dmesg.txt 2>/dev/null || dmesg >/tmp/dmesg.txt
+	cat /tmp/dmesg.txt >>/tmp/dmesg.all
 	grep -E "$KERNEL_REPORTS" /tmp/dmesg.txt | head -40 | while read -r l; do
-		echo "DMAAPI-REPORT $l"
+		echo "DMAAPI-REPORT $when: $l"
 	done
-	# With a report, the whole log from the first one on, for its traces.
 	first=$(grep -nE "$KERNEL_REPORTS" /tmp/dmesg.txt | head -n 1 | cut -d: -f1)
 	if [ -n "$first" ]; then
-		echo "DMAAPI-DMESG-BEGIN"
+		echo "DMAAPI-DMESG-BEGIN $when"
 		tail -n "+$((first > 20 ? first - 20 : 1))" /tmp/dmesg.txt | head -n 400
 		echo "DMAAPI-DMESG-END"
 	fi
+}
+
+# run_test NAME CMD...: runs one test program between markers the host reads.
+run_test() {
+	local name=$1 rc
+	shift
+	echo "DMAAPI-TEST-BEGIN $name"
+	if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then
+		"$@"
+		rc=$?
+	else
+		echo "# $name: $1 is not installed in this guest"
+		rc=127
+	fi
+	echo "DMAAPI-TEST-END $name $rc"
+	scan_dmesg "$name"
+}
+
+# dma_debug_entries: the DMA-API debug entries still live for dmaapi's
+# devices (/dev/dmaapi's platform device and every bound device).
+dma_debug_entries() {
+	local d names="dmaapi"
+
+	for d in /sys/bus/*/drivers/dmaapi/*; do
+		[ -L "$d" ] && names="$names|${d##*/}"
+	done
+	grep -E "^[^ ]+ ($names) " /sys/kernel/debug/dma-api/dump 2>/dev/null
+}
+
+# kmemleak_scan: two scans (an object must look unreferenced twice); prints
+# what is reported.  Fails when the scan cannot run: kmemleak switched off.
+kmemleak_scan() {
+	echo clear >/sys/kernel/debug/kmemleak || return 1
+	echo scan >/sys/kernel/debug/kmemleak || return 1
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak || return 1
+	grep -A8 'unreferenced object' /sys/kernel/debug/kmemleak | head -60
+	! grep -q 'unreferenced object' /sys/kernel/debug/kmemleak
+}
+
+# final_checks: KTAP, after the last test: nothing of dmaapi's is left once
+# every process is gone, the checkers are still on and found nothing, and the
+# module unloads.
+final_checks() {
+	local n=0 fails=0 v a r
+
+	ok() { n=$((n + 1)); echo "ok $n $1"; }
+	notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $1"; }
+	skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+	check() { # check NAME COMMAND...
+		local name=$1
+		shift
+		if "$@"; then ok "$name"; else notok "$name"; fi
+	}
+	counters_zero() {
+		local f r=0
+		for f in /sys/class/misc/dmaapi*/handles /sys/class/misc/dmaapi*/bytes; do
+			[ -f "$f" ] || { echo "# no $f"; return 1; }
+			v=$(cat "$f")
+			echo "# $f: $v"
+			[ "$v" = 0 ] || r=1
+		done
+		return $r
+	}
+	pins_balanced() {
+		a=$(awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat)
+		r=$(awk '$1 == "nr_foll_pin_released" { print $2 }' /proc/vmstat)
+		echo "# pins acquired $a, released $r"
+		[ -n "$a" ] && [ "$a" = "$r" ]
+	}
+	dma_debug_clean() {
+		v=$(cat /sys/kernel/debug/dma-api/error_count)
+		echo "# DMA-API debug: error_count $v, disabled $(cat /sys/kernel/debug/dma-api/disabled)"
+		[ "$v" = 0 ] && [ "$(cat /sys/kernel/debug/dma-api/disabled)" = 0 ]
+	}
+	no_dma_debug_entries() {
+		if dma_debug_entries; then
+			echo "# DMA-API debug entries still live for dmaapi's devices (above)"
+			return 1
+		fi
+		return 0
+	}
+	unload() {
+		rmmod dmaapi || return 1
+		! grep -q '^dmaapi ' /proc/modules && [ ! -e /dev/dmaapi ]
+	}
+
+	echo "TAP version 13"
+	echo "1..8"
+	check counters_zero counters_zero
+	check pins_balanced pins_balanced
+	if [ -d /sys/kernel/debug/dma-api ]; then
+		check dma_debug_no_errors dma_debug_clean
+		check dma_debug_no_live_entries no_dma_debug_entries
+	else
+		skip dma_debug_no_errors "no DMA-API debug in this kernel"
+		skip dma_debug_no_live_entries "no DMA-API debug in this kernel"
+	fi
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		check kmemleak_after_suite kmemleak_scan
+	else
+		skip kmemleak_after_suite "no kmemleak in this kernel"
+	fi
+	check rmmod unload
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		check kmemleak_after_rmmod kmemleak_scan
+	else
+		skip kmemleak_after_rmmod "no kmemleak in this kernel"
+	fi
+	# The DMA-API debug entries again, now that the module is gone.
+	if [ -d /sys/kernel/debug/dma-api ]; then
+		check dma_debug_no_errors_after_rmmod dma_debug_clean
+	else
+		skip dma_debug_no_errors_after_rmmod "no DMA-API debug in this kernel"
+	fi
+	echo "# $((n - fails)) passed, $fails failed"
+	[ "$fails" = 0 ]
 }
