@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Installs the Debian packages dmaapi needs to build and to test in booted
 # kernels, and unpacks the 6.12 kernel source (for the kselftest harness and
@@ -10,7 +10,8 @@ PKGS="build-essential pkg-config cpio gzip xz-utils kmod
 linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.12 qemu-system-x86 busybox-static libkmod-dev valgrind clang sparse
 bc bison flex libelf-dev libssl-dev
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler"
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static"
 
 missing=""
 for p in $PKGS; do
@@ -26,43 +27,51 @@ if [ -n "$missing" ]; then
 	fi
 	echo "dmaapi: installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >&2
+	apt-get -o DPkg::Lock::Timeout=600 update -q >&2
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >&2
+	apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing >&2
 fi
 
 cache=${DMAAPI_CACHE:-/var/cache/dmaapi}
 mkdir -p "$cache"
 
-# The arm64 guests' busybox.  busybox-static:arm64 cannot be installed
-# beside the amd64 one (they conflict), so its .deb is fetched and unpacked
-# into the cache.
-bb=$cache/busybox-arm64
-if [ ! -x "$bb/bin/busybox" ]; then
+# The arm guests' busybox.  busybox-static:arm64 (or :armhf) cannot be
+# installed beside the amd64 one (they conflict), so its .deb is fetched and
+# unpacked into the cache.
+fetch_busybox() { # fetch_busybox DEBIAN-ARCH
+	local arch=$1 bb=$cache/busybox-$1 tmp
+
+	[ -x "$bb/bin/busybox" ] && return 0
 	if [ "$(id -u)" != 0 ]; then
-		echo "dmaapi: no arm64 busybox in $bb: run tools/deps.sh as root" >&2
-		exit 1
+		echo "dmaapi: no $arch busybox in $bb: run tools/deps.sh as root" >&2
+		return 1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		dpkg --add-architecture arm64
-		apt-get update -q >&2
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		dpkg --add-architecture "$arch"
+		apt-get -o DPkg::Lock::Timeout=600 update -q >&2
 	fi
-	echo "dmaapi: fetching busybox-static:arm64 into $bb" >&2
+	echo "dmaapi: fetching busybox-static:$arch into $bb" >&2
 	tmp=$(mktemp -d)
 	chmod 755 "$tmp"	# apt-get download runs as _apt
-	(cd "$tmp" && apt-get download -q busybox-static:arm64 >&2) ||
-		{ apt-get update -q >&2 && (cd "$tmp" && apt-get download -q busybox-static:arm64 >&2); }
+	(cd "$tmp" && apt-get download -q "busybox-static:$arch" >&2) ||
+		{ apt-get -o DPkg::Lock::Timeout=600 update -q >&2 &&
+		  (cd "$tmp" && apt-get download -q "busybox-static:$arch" >&2); } || {
+		rm -rf "$tmp"
+		echo "dmaapi: could not download busybox-static:$arch" >&2
+		return 1
+	}
 	rm -rf "$bb"
-	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$bb"
+	dpkg-deb -x "$tmp"/busybox-static_*_"$arch".deb "$bb"
 	rm -rf "$tmp"
-	[ -x "$bb/bin/busybox" ] || { echo "dmaapi: no bin/busybox in busybox-static:arm64" >&2; exit 1; }
-fi
+	[ -x "$bb/bin/busybox" ] || { echo "dmaapi: no bin/busybox in busybox-static:$arch" >&2; return 1; }
+}
+fetch_busybox arm64
+fetch_busybox armhf
 
 # The kernel source: kselftest harness headers and checkpatch come from it.
 src=$cache/linux-source-6.12
 if [ ! -f "$src/.dmaapi-unpacked" ]; then
-	mkdir -p "$cache"
 	echo "dmaapi: unpacking linux-source-6.12 into $cache" >&2
 	rm -rf "$src"
 	tar -C "$cache" -xf /usr/src/linux-source-6.12.tar.xz

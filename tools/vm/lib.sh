@@ -2,9 +2,9 @@
 # Shared by tools/vm/run and tools/vm/matrix: kernel lookup, builds, the
 # initramfs, and reading results off the guest console.
 
-# resolve_kernel 6.1|6.12|debug|arm64|<bzImage> [kdir]: sets KVER KIMAGE KDIR
-# CELL_KERNEL, and KARCH (x86_64 or arm64: what the module, the userspace
-# and QEMU are built and run for).
+# resolve_kernel 6.1|6.12|debug|arm64|armhf|<bzImage> [kdir]: sets KVER
+# KIMAGE KDIR CELL_KERNEL, and KARCH (x86_64, arm64 or arm: what the module,
+# the userspace and QEMU are built and run for).
 resolve_kernel() {
 	local want=$1 kdir=${2:-}
 
@@ -38,9 +38,18 @@ resolve_kernel() {
 		CELL_KERNEL=arm64
 		KARCH=arm64
 		;;
+	armhf)
+		# The 32-bit ARM kernel for QEMU's virt board (cortex-a15, LPAE,
+		# HIGHMEM), cross-built once and cached (configs/virt-armhf.config).
+		KDIR=$("$TOP/tools/vm/build-kernel" virt-armhf) || return 1
+		KIMAGE=$KDIR/arch/arm/boot/zImage
+		KVER=$(cat "$KDIR/include/config/kernel.release")
+		CELL_KERNEL=armhf
+		KARCH=arm
+		;;
 	*)
 		if [ ! -f "$want" ] || [ -z "$kdir" ]; then
-			echo "vm: --kernel takes 6.1, 6.12, debug, arm64, or a bzImage with --kdir" >&2
+			echo "vm: --kernel takes 6.1, 6.12, debug, arm64, armhf, or a bzImage with --kdir" >&2
 			return 1
 		fi
 		KIMAGE=$want
@@ -55,9 +64,26 @@ resolve_kernel() {
 	fi
 }
 
+# cross_prefix: the toolchain prefix for KARCH ("" for the host's).
+cross_prefix() {
+	case "${KARCH:-x86_64}" in
+	arm64) echo aarch64-linux-gnu- ;;
+	arm) echo arm-linux-gnueabihf- ;;
+	esac
+}
+
+# debian_arch: Debian's name of KARCH.
+debian_arch() {
+	case "${KARCH:-x86_64}" in
+	arm64) echo arm64 ;;
+	arm) echo armhf ;;
+	*) echo amd64 ;;
+	esac
+}
+
 # kbuild_cross: the make arguments that build for KARCH.
 kbuild_cross() {
-	[ "${KARCH:-x86_64}" = arm64 ] && echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+	[ "${KARCH:-x86_64}" != x86_64 ] && echo "ARCH=$KARCH CROSS_COMPILE=$(cross_prefix)"
 	return 0
 }
 
@@ -80,18 +106,21 @@ build_module() {
 
 # build_userspace: the static library, the selftests and the tools for
 # KARCH, once; sets USERSPACE (the tree they are in) and BUSYBOX.  x86_64
-# builds in the repository; arm64 is cross-built statically in a copy of the
-# sources under $OUT/userspace-arm64, so the two never share an object file.
+# builds in the repository; arm64 and arm are cross-built statically in a
+# copy of the sources under $OUT/userspace-<arch>, so that no two share an
+# object file.
 build_userspace() {
-	local cross=() cache=${DMAAPI_CACHE:-/var/cache/dmaapi}
+	local cross=() cache=${DMAAPI_CACHE:-/var/cache/dmaapi} arch pfx flag
 
-	if [ "${KARCH:-x86_64}" = arm64 ]; then
-		USERSPACE=$OUT/userspace-arm64
-		BUSYBOX=$cache/busybox-arm64/bin/busybox
+	if [ "${KARCH:-x86_64}" != x86_64 ]; then
+		arch=$(debian_arch) pfx=$(cross_prefix)
+		flag=DMAAPI_USERSPACE_BUILT_${arch^^}
+		USERSPACE=$OUT/userspace-$arch
+		BUSYBOX=$cache/busybox-$arch/bin/busybox
 		[ -x "$BUSYBOX" ] || "$TOP/tools/deps.sh" || return 1
-		# No libkmod for arm64: the guest uses dmaapictl's system calls.
-		cross=(CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar KMOD_LIBS=)
-		if [ "${DMAAPI_USERSPACE_BUILT_ARM64:-}" != 1 ]; then
+		# No libkmod for the target: the guest uses dmaapictl's system calls.
+		cross=(CC="${pfx}gcc" AR="${pfx}ar" KMOD_LIBS=)
+		if [ "${!flag:-}" != 1 ]; then
 			mkdir -p "$USERSPACE"
 			rm -rf "${USERSPACE:?}/lib" "$USERSPACE/include" "$USERSPACE/selftests" \
 				"$USERSPACE/tools" "$USERSPACE/man" "$USERSPACE/udev"
@@ -104,7 +133,7 @@ build_userspace() {
 				make -s -C "$USERSPACE/selftests" "${cross[@]}" >&2 &&
 				make -s -C "$USERSPACE/tools" "${cross[@]}" edu-demo dmaapictl-static >&2 ||
 				return 1
-			export DMAAPI_USERSPACE_BUILT_ARM64=1
+			export "$flag=1"
 		fi
 		USERSPACE_MAKE=("${cross[@]}")
 		return 0
@@ -331,7 +360,7 @@ summarize_console() {
 	}'
 }
 
-# make_dtb OUT MODE QEMU-MACHINE-ARGS...: the device tree of QEMU's arm64
+# make_dtb QEMU OUT MODE QEMU-MACHINE-ARGS...: the device tree of QEMU's arm
 # virt board (dumped by QEMU itself for those machine arguments), plus
 #   /reserved-memory/dmaapi-pool: a 16 MiB reusable shared-dma-pool (CMA);
 #   /dt-coherent, /dt-noncoherent, /dt-cma: "dmaapi,dma-device" nodes, the
@@ -340,13 +369,13 @@ summarize_console() {
 # PCI devices' DMA is not cache-coherent to Linux.  Sets DMAAPI_DT_POOL_BASE
 # and DMAAPI_DT_POOL_SIZE.
 make_dtb() {
-	local out=$1 mode=$2 dts
-	shift 2
+	local qemu=$1 out=$2 mode=$3 dts
+	shift 3
 
 	DMAAPI_DT_POOL_BASE=0x70000000 DMAAPI_DT_POOL_SIZE=0x1000000
-	qemu-system-aarch64 -accel tcg "$@" -machine dumpdtb="$out.orig" -nographic \
+	"$qemu" -accel tcg "$@" -machine dumpdtb="$out.orig" -nographic \
 		-nic none >/dev/null 2>&1 || {
-		echo "vm: qemu-system-aarch64 could not dump the virt board's device tree" >&2
+		echo "vm: $qemu could not dump the virt board's device tree" >&2
 		return 1
 	}
 	dts=$(dtc -q -I dtb -O dts "$out.orig") || return 1
