@@ -543,12 +543,21 @@ static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(bytes);
 
+/* Allocations whose DMA memory is not freed yet, whatever holds them. */
+static ssize_t live_bufs_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&misc_to_ddev(dev)->live_bufs));
+}
+static DEVICE_ATTR_RO(live_bufs);
+
 static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_dma_mask.attr,
 	&dev_attr_coherent.attr,
 	&dev_attr_iommu.attr,
 	&dev_attr_handles.attr,
 	&dev_attr_bytes.attr,
+	&dev_attr_live_bufs.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dmaapi);

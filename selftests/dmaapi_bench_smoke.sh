@@ -9,7 +9,9 @@
 #
 #   DMAAPI_BENCH    the binary (default: dmaapi-bench in PATH)
 #
-# kselftest output, ending with "# Totals: pass:N fail:N ...".
+# KTAP output: the plan (1..10), one line per check, ending with
+# "# Totals: pass:N fail:N ...".  Exit 0 when every check passed, 1 when
+# one failed, 4 (KSFT_SKIP) when dmaapi-bench is not installed.
 
 BENCH=${DMAAPI_BENCH:-$(command -v dmaapi-bench)}
 BENCH=${BENCH:-/dmaapi/tools/dmaapi-bench}
@@ -17,7 +19,9 @@ TMP=${TMPDIR:-/tmp}/dmaapi_bench_smoke.$$
 mkdir -p "$TMP"
 n=0 pass=0 fail=0 skip=0
 
+PLAN=10
 echo "TAP version 13"
+echo "1..$PLAN"
 
 check() { # check DESCRIPTION COMMAND...
 	desc=$1
@@ -36,13 +40,18 @@ check() { # check DESCRIPTION COMMAND...
 totals() {
 	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
 	rm -rf "$TMP"
-	[ "$fail" = 0 ]
-	exit $?
+	[ "$n" = "$PLAN" ] || { echo "# ran $n checks, planned $PLAN"; exit 1; }
+	[ "$fail" = 0 ] || exit 1
+	[ "$skip" = "$n" ] && exit 4
+	exit 0
 }
 
 if [ ! -x "$BENCH" ]; then
-	n=1 skip=1
-	echo "ok 1 dmaapi-bench # SKIP not installed in this guest"
+	# the whole program skips: every planned check, one reason
+	while [ "$n" -lt "$PLAN" ]; do
+		n=$((n + 1)) skip=$((skip + 1))
+		echo "ok $n dmaapi-bench check $n # SKIP dmaapi-bench not installed"
+	done
 	totals
 fi
 

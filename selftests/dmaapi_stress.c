@@ -11,7 +11,13 @@
  * lockdep, DMA-API debug, kmemleak) the VM runner reads from dmesg.
  *
  * --fault arms failslab and fail_page_alloc (debugfs) for the stress
- * processes only, and reports how many faults were injected.
+ * processes only, and fails unless at least one fault was injected.  Under
+ * --fault a process may give up when one of its own setup steps (open of
+ * the node, its heap, its threads) fails with an out-of-memory error: it
+ * exits with GAVE_UP, which is counted and printed; any other setup error
+ * fails the test, with or without --fault.
+ *
+ * KTAP: test 1 "stress" (and, with --fault, test 2 "faults_injected").
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +25,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +39,12 @@
 #include <unistd.h>
 
 #include <linux/dmaapi.h>
+
+#include "kselftest.h"
+
+/* A process's exit codes: setup failed, or gave up on an injected fault. */
+#define SETUP_FAILED	3
+#define GAVE_UP		5
 
 static const char *node = "/dev/dmaapi";
 static unsigned int seconds = 20, nthreads = 4, nprocs = 3;
@@ -47,6 +60,7 @@ struct counters {
 	atomic_ullong bad_data;
 	atomic_ullong forks;
 	atomic_ullong killed;
+	atomic_ullong gave_up;
 	char first_bad[256];
 	atomic_int first_bad_set;
 };
@@ -398,6 +412,20 @@ static long faults_left(const char *dir)
 	return v;
 }
 
+/*
+ * A process's own setup failed: under --fault an out-of-memory error is an
+ * injected fault (GAVE_UP, counted by the parent), anything else fails.
+ */
+static __attribute__((noreturn)) void setup_failed(int err, const char *what)
+{
+	if (fault && (err == ENOMEM || err == EAGAIN))
+		_exit(GAVE_UP);
+	if (!atomic_exchange(&cnt->first_bad_set, 1))
+		snprintf(cnt->first_bad, sizeof(cnt->first_bad), "process setup: %s: %s",
+			 what, strerror(err));
+	_exit(SETUP_FAILED);
+}
+
 /* One process: a file shared by several threads. */
 static void process_main(uint64_t pseed, time_t end)
 {
@@ -414,27 +442,33 @@ static void process_main(uint64_t pseed, time_t end)
 		}
 	}
 	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		/* Under fault injection open itself may fail: retry. */
-		fd = open(node, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			_exit(fault ? 0 : 3);
-	}
-	/* Under fault injection the process's own resources may fail too:
-	 * that ends it quietly; without it, it is a test failure. */
+	if (fd < 0 && fault && errno == ENOMEM)
+		fd = open(node, O_RDWR | O_CLOEXEC);	/* an injected fault: retry */
+	if (fd < 0)
+		setup_failed(errno, "open");
 	unsigned int started = 0;
 
 	for (unsigned int i = 0; i < nthreads; i++, started++) {
+		int err;
+
 		w[i] = (struct worker){ .fd = &fd, .seed = pseed + i * 0x9e3779b97f4a7c15ULL,
 					.end = end };
 		w[i].priv_fd = open(node, O_RDWR | O_CLOEXEC);
+		if (w[i].priv_fd < 0 && !(fault && errno == ENOMEM))
+			setup_failed(errno, "open");
 		w[i].heap = malloc(128 * 1024);
 		if (!w[i].heap)
-			_exit(fault ? 0 : 3);
+			setup_failed(ENOMEM, "malloc");
 		memset(w[i].heap, 1, 128 * 1024);
-		if (pthread_create(&th[i], NULL, thread_main, &w[i])) {
-			if (!fault)
-				_exit(3);
+		err = pthread_create(&th[i], NULL, thread_main, &w[i]);
+		if (err) {
+			if (!started)
+				setup_failed(err, "pthread_create");
+			/* the threads already started run on: note it */
+			if (fault && (err == EAGAIN || err == ENOMEM))
+				atomic_fetch_add(&cnt->gave_up, 1);
+			else
+				setup_failed(err, "pthread_create");
 			break;
 		}
 	}
@@ -445,6 +479,22 @@ static void process_main(uint64_t pseed, time_t end)
 	}
 	close(fd);
 	_exit(0);
+}
+
+/* The whole program skips: every planned test, with one reason. */
+static __attribute__((noreturn, format(printf, 1, 2))) void skip_all(const char *fmt, ...)
+{
+	static const char *const names[] = { "stress", "faults_injected" };
+	char reason[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	for (unsigned int i = ksft_test_num(); i < ksft_plan; i++)
+		ksft_test_result_code(KSFT_SKIP, names[i], "%s", reason);
+	ksft_print_cnts();
+	exit(KSFT_SKIP);
 }
 
 static void usage(FILE *f)
@@ -489,26 +539,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dmaapi_stress: 1..16 threads, 1..64 processes\n");
 		return 2;
 	}
-	if (access(node, R_OK | W_OK)) {
-		printf("# SKIP: %s: %s\n", node, strerror(errno));
-		printf("# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n");
-		return 4;
+	ksft_print_header();
+	ksft_set_plan(fault ? 2 : 1);
+	{
+		int fd = open(node, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0 && (errno == ENOENT || errno == ENODEV))
+			skip_all("no %s node", node);
+		if (fd < 0)
+			ksft_exit_fail_msg("open %s: %s\n", node, strerror(errno));
+		close(fd);
 	}
 	cnt = mmap(NULL, sizeof(*cnt), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	kids = calloc(nprocs, sizeof(*kids));
 	if (cnt == MAP_FAILED || !kids)
-		return 1;
-	printf("# dmaapi_stress --seed %#llx --seconds %u --threads %u --procs %u%s on %s\n",
-	       (unsigned long long)seed, seconds, nthreads, nprocs, fault ? " --fault" : "", node);
+		ksft_exit_fail_msg("out of memory\n");
+	ksft_print_msg("dmaapi_stress --seed %#llx --seconds %u --threads %u --procs %u%s on %s\n",
+		       (unsigned long long)seed, seconds, nthreads, nprocs,
+		       fault ? " --fault" : "", node);
 	if (fault) {
 		arm_faults();
 		slab0 = faults_left("/sys/kernel/debug/failslab");
 		page0 = faults_left("/sys/kernel/debug/fail_page_alloc");
-		if (slab0 < 0 && page0 < 0) {
-			printf("# SKIP: no failslab/fail_page_alloc in debugfs (CONFIG_FAULT_INJECTION_DEBUG_FS)\n");
-			printf("# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n");
-			return 4;
-		}
+		if (slab0 < 0 && page0 < 0)
+			skip_all("no failslab or fail_page_alloc in debugfs");
 	}
 	fflush(stdout);
 
@@ -525,6 +579,8 @@ int main(int argc, char **argv)
 					exited_bad++;
 					bad("process killed by signal %lu (gen %lu)",
 					    (unsigned long)WTERMSIG(st), gen);
+				} else if (fault && WIFEXITED(st) && WEXITSTATUS(st) == GAVE_UP) {
+					atomic_fetch_add(&cnt->gave_up, 1);
 				} else if (WIFEXITED(st) && WEXITSTATUS(st)) {
 					exited_bad++;
 					bad("process exited %lu (gen %lu)",
@@ -557,22 +613,33 @@ int main(int argc, char **argv)
 		if (!kids[i])
 			continue;
 		waitpid(kids[i], &st, 0);
+		if (fault && WIFEXITED(st) && WEXITSTATUS(st) == GAVE_UP) {
+			atomic_fetch_add(&cnt->gave_up, 1);
+			continue;
+		}
 		if ((WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) || (WIFEXITED(st) && WEXITSTATUS(st))) {
 			exited_bad++;
 			bad("process ended with status %#lx (%lu)", (unsigned long)st, 0);
 		}
 	}
 
-	printf("# ioctls issued: %llu (%llu succeeded), mmaps: %llu, processes: %llu, killed: %llu\n",
-	       (unsigned long long)cnt->ioctls, (unsigned long long)cnt->ok,
-	       (unsigned long long)cnt->mmaps, (unsigned long long)cnt->forks,
-	       (unsigned long long)cnt->killed);
+	ksft_print_msg("ioctls issued: %llu (%llu succeeded), mmaps: %llu, processes: %llu, killed: %llu, gave up on a fault: %llu\n",
+		       (unsigned long long)cnt->ioctls, (unsigned long long)cnt->ok,
+		       (unsigned long long)cnt->mmaps, (unsigned long long)cnt->forks,
+		       (unsigned long long)cnt->killed, (unsigned long long)cnt->gave_up);
+	failed = (cnt->bad_errno || cnt->bad_data || exited_bad || !cnt->ok) ? 1 : 0;
+	if (failed)
+		ksft_print_msg("FAIL: %llu undocumented errnos, %llu data errors, %u bad exits; first: %s\n",
+			       (unsigned long long)cnt->bad_errno, (unsigned long long)cnt->bad_data,
+			       exited_bad, cnt->first_bad[0] ? cnt->first_bad : "no ioctl succeeded");
+	ksft_test_result(!failed, "stress%s\n", fault ? " with fault injection" : "");
 	if (fault) {
 		long s1 = faults_left("/sys/kernel/debug/failslab");
 		long p1 = faults_left("/sys/kernel/debug/fail_page_alloc");
+		long ds = slab0 >= 0 && s1 >= 0 ? slab0 - s1 : 0;
+		long dp = page0 >= 0 && p1 >= 0 ? page0 - p1 : 0;
 
-		printf("# faults injected: failslab %ld, fail_page_alloc %ld\n",
-		       slab0 >= 0 ? slab0 - s1 : 0, page0 >= 0 ? page0 - p1 : 0);
+		ksft_print_msg("faults injected: failslab %ld, fail_page_alloc %ld\n", ds, dp);
 		/* Disarm. */
 		for (int i = 0; i < 2; i++) {
 			FILE *f = fopen(i ? "/sys/kernel/debug/fail_page_alloc/probability"
@@ -582,13 +649,8 @@ int main(int argc, char **argv)
 				fclose(f);
 			}
 		}
+		/* A fault run in which nothing was injected tested nothing. */
+		ksft_test_result(ds + dp > 0, "faults_injected\n");
 	}
-	failed = (cnt->bad_errno || cnt->bad_data || exited_bad || !cnt->ok) ? 1 : 0;
-	if (failed)
-		printf("# FAIL: %llu undocumented errnos, %llu data errors, %u bad exits; first: %s\n",
-		       (unsigned long long)cnt->bad_errno, (unsigned long long)cnt->bad_data,
-		       exited_bad, cnt->first_bad[0] ? cnt->first_bad : "no ioctl succeeded");
-	printf("%sok 1 dmaapi_stress%s\n", failed ? "not " : "", fault ? " with fault injection" : "");
-	printf("# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:0 error:0\n", !failed, failed);
-	return failed;
+	ksft_finished();
 }

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaapi memory tests on /dev/dmaapi: which memory the device gets.
+ *
+ *  - SET_MASK validation, and that a file's mask constrains its own
+ *    allocations and mappings whatever another file set on the device.  On
+ *    a machine with RAM above 4 GiB the 32-bit checks are proven able to
+ *    fail: 64-bit-mask allocations of another file must land above 4 GiB
+ *    while the 32-bit ones, interleaved with them, stay below.  Without RAM
+ *    above 4 GiB every address fits 32 bits and that test skips ("no RAM
+ *    above 4 GiB"); the program logs which case it is in.
+ *  - Allocations read back as zero even when the memory they get was just
+ *    dirtied and freed (meaningful with init_on_alloc=0, logged).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/dmaapi.h>
+
+/* the harness: unused parameters, and setjmp in its test wrapper */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wclobbered"
+#include "kselftest_harness.h"
+#include "dmaapi_util.h"
+
+#define FOUR_GIB (1ULL << 32)
+
+/* Bytes of System RAM at or above 4 GiB (/proc/iomem, root), or -1. */
+static long long ram_above_4g(void)
+{
+	unsigned long long start, end;
+	long long above = 0;
+	char line[256];
+	int seen = 0;
+	FILE *f = fopen("/proc/iomem", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* top-level entries only: no leading space */
+		if (line[0] == ' ' || !strstr(line, ": System RAM"))
+			continue;
+		if (sscanf(line, "%llx-%llx", &start, &end) != 2)
+			continue;
+		if (end)
+			seen = 1;	/* not the zeroed addresses of a non-root reader */
+		if (end >= FOUR_GIB)
+			above += end + 1 - (start > FOUR_GIB ? start : FOUR_GIB);
+	}
+	fclose(f);
+	return seen ? above : -1;
+}
+
+/* Is init_on_alloc off on the kernel command line? (the Debian default is on) */
+static int init_on_alloc_off(void)
+{
+	char cmd[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "re");
+
+	if (f) {
+		if (!fgets(cmd, sizeof(cmd), f))
+			cmd[0] = 0;
+		fclose(f);
+	}
+	return strstr(cmd, "init_on_alloc=0") != NULL;
+}
+
+FIXTURE(mem) {
+	int fd;
+	struct dmaapi_info info;
+};
+
+FIXTURE_SETUP(mem)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	self->fd = open_dev();
+	OPEN_OR_SKIP(self->fd, DEV_PATH);
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(mem, set_mask)
+{
+	struct dmaapi_set_mask m = { .size = sizeof(m) };
+	static const uint64_t bad[] = {
+		0, 1, 0x7ff, 0xf0f0, 0x1ffe, 0xfffffffe, 0x8000000000000000ULL,
+		0x7fffffff7fffffffULL,
+	};
+	uint64_t orig = self->info.dma_mask;
+	struct dmaapi_alloc a;
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.mask = bad[i];
+		EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	}
+	/* well formed but below what any platform's memory allows */
+	m.mask = 0xfff;
+	EXPECT_ERRNO(EIO, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(orig, self->info.dma_mask);
+
+	m.mask = 1;
+	m.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	m.flags = 0;
+
+	m.mask = UINT64_MAX;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(UINT64_MAX, self->info.dma_mask);
+
+	m.mask = 0xffffffffULL;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+	ASSERT_EQ(0, get_info(self->fd, &self->info));
+	EXPECT_EQ(0xffffffffULL, self->info.dma_mask);
+	ASSERT_EQ(0, do_alloc(self->fd, 3 * page_size, 0, 0, 0, &a));
+	EXPECT_GE(0xffffffffULL, a.dma_addr + a.length - 1);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+
+	m.mask = orig;
+	ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_SET_MASK, &m));
+}
+
+/* Each file has its own mask, whatever another file set on the device. */
+TEST_F(mem, mask_per_file)
+{
+	struct dmaapi_info info;
+	struct dmaapi_alloc a;
+	int fd2 = open_dev();
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, do_set_mask(fd2, UINT64_MAX));
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_EQ(self->info.dma_mask, info.dma_mask);
+	ASSERT_EQ(0, do_alloc(self->fd, page_size, 0, 0, 0, &a));
+	EXPECT_GE(self->info.dma_mask, a.dma_addr + page_size - 1);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+	close(fd2);
+}
+
+#define ROUNDS 48
+
+/*
+ * Two files on one device, one with a 32-bit mask, one with a 64-bit mask,
+ * allocating and mapping in turn: the device must carry each file's mask
+ * for its own calls.  Needs RAM above 4 GiB to tell, and proves it can:
+ * some 64-bit-mask allocation must land above 4 GiB.
+ */
+TEST_F_TIMEOUT(mem, mask32_below_4g_while_mask64_above, 300)
+{
+	long long above = ram_above_4g();
+	struct dmaapi_alloc a32[ROUNDS], a64[ROUNDS];
+	unsigned int high_allocs = 0, high_maps = 0, bounced32 = 0;
+	size_t buflen = 64 * page_size;
+	struct dmaapi_map_user m;
+	uint8_t *buf;
+	int fd64;
+
+	ASSERT_LE(0, above) TH_LOG("/proc/iomem has no System RAM addresses (not root?)");
+	TH_LOG("RAM above 4 GiB: %lld MiB", above >> 20);
+	if (!above)
+		SKIP(return, "no RAM above 4 GiB");
+
+	fd64 = open_dev();
+	ASSERT_LE(0, fd64);
+	ASSERT_EQ(0, do_set_mask(self->fd, 0xffffffffULL));
+	ASSERT_EQ(0, do_set_mask(fd64, UINT64_MAX));
+	for (int i = 0; i < ROUNDS; i++) {
+		uint32_t flags = i & 1 ? DMAAPI_ALLOC_CACHED : 0;
+		uint64_t len = (1 + i % 4) * 16 * page_size;
+
+		ASSERT_EQ(0, do_alloc(fd64, len, 0, flags, 0, &a64[i]));
+		if (a64[i].dma_addr + len - 1 >= FOUR_GIB)
+			high_allocs++;
+		ASSERT_EQ(0, do_alloc(self->fd, len, 0, flags, 0, &a32[i]));
+		EXPECT_GT(FOUR_GIB, a32[i].dma_addr + len)
+			TH_LOG("32-bit-mask allocation %d (%s, %llu bytes) at %#llx", i,
+			       flags ? "cached" : "coherent", (unsigned long long)len,
+			       (unsigned long long)a32[i].dma_addr);
+	}
+	TH_LOG("64-bit-mask allocations above 4 GiB: %u of %d", high_allocs, ROUNDS);
+	EXPECT_LT(0, high_allocs)
+		TH_LOG("no 64-bit-mask allocation landed above 4 GiB: a mask applied wrongly would not show");
+
+	/* user memory: wherever it is, a 32-bit-mask mapping is below 4 GiB */
+	buf = mmap(NULL, buflen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	memset(buf, 0x5a, buflen);
+	for (size_t off = 0; off < buflen; off += 4 * page_size) {
+		ASSERT_EQ(0, do_map(fd64, buf + off, 4 * page_size, DMAAPI_DIR_BIDIRECTIONAL, 0, &m));
+		if (m.dma_addr + 4 * page_size - 1 >= FOUR_GIB)
+			high_maps++;
+		ASSERT_EQ(0, do_free(fd64, m.handle));
+		ASSERT_EQ(0, do_map(self->fd, buf + off, 4 * page_size, DMAAPI_DIR_BIDIRECTIONAL, 0, &m));
+		EXPECT_GT(FOUR_GIB, m.dma_addr + 4 * page_size)
+			TH_LOG("32-bit-mask mapping at %#llx", (unsigned long long)m.dma_addr);
+		if (m.out_flags & DMAAPI_OUT_BOUNCED)
+			bounced32++;
+		ASSERT_EQ(0, do_free(self->fd, m.handle));
+	}
+	TH_LOG("user mappings: 64-bit mask above 4 GiB %u of %zu, 32-bit mask bounced %u",
+	       high_maps, buflen / (4 * page_size), bounced32);
+
+	for (int i = 0; i < ROUNDS; i++) {
+		EXPECT_EQ(0, do_free(fd64, a64[i].handle));
+		EXPECT_EQ(0, do_free(self->fd, a32[i].handle));
+	}
+	munmap(buf, buflen);
+	close(fd64);
+}
+
+FIXTURE(zero) {
+	int fd;
+};
+
+FIXTURE_VARIANT(zero) {
+	uint32_t flags;
+	uint64_t pages;
+};
+
+FIXTURE_VARIANT_ADD(zero, coherent_1) { 0, 1 };
+FIXTURE_VARIANT_ADD(zero, coherent_4) { 0, 4 };
+FIXTURE_VARIANT_ADD(zero, cached_1) { DMAAPI_ALLOC_CACHED, 1 };
+FIXTURE_VARIANT_ADD(zero, cached_4) { DMAAPI_ALLOC_CACHED, 4 };
+FIXTURE_VARIANT_ADD(zero, cached_16) { DMAAPI_ALLOC_CACHED, 16 };
+
+FIXTURE_SETUP(zero)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	self->fd = open_dev();
+	OPEN_OR_SKIP(self->fd, DEV_PATH);
+}
+
+FIXTURE_TEARDOWN(zero)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+#define ZERO_BUFS 16
+
+/*
+ * Dirty allocations, free them, allocate again: the page allocator hands
+ * the same pages back first, so a missing memset shows here unless the
+ * kernel zeroes on allocation itself (init_on_alloc=1, logged).
+ */
+TEST_F_TIMEOUT(zero, zeroed_after_dirty_free, 120)
+{
+	size_t len = variant->pages * page_size;
+	struct dmaapi_alloc a[ZERO_BUFS];
+	unsigned int dirty = 0;
+
+	TH_LOG("init_on_alloc=0 on the command line: %s",
+	       init_on_alloc_off() ? "yes" : "no (the kernel zeroes too)");
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < ZERO_BUFS; i++) {
+			uint8_t *p;
+
+			ASSERT_EQ(0, do_alloc(self->fd, len, 0, variant->flags,
+					      DMAAPI_DIR_BIDIRECTIONAL, &a[i]));
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 self->fd, a[i].mmap_offset);
+			ASSERT_NE(MAP_FAILED, p);
+			ASSERT_EQ(0, do_sync(self->fd, a[i].handle, DMAAPI_SYNC_FOR_CPU, 0, len));
+			for (size_t j = 0; j < len; j++)
+				if (p[j]) {
+					dirty++;
+					TH_LOG("round %d buffer %d: byte %zu is %#x", round, i,
+					       j, p[j]);
+					break;
+				}
+			memset(p, 0xa5, len);
+			ASSERT_EQ(0, do_sync(self->fd, a[i].handle, DMAAPI_SYNC_FOR_DEVICE, 0, len));
+			ASSERT_EQ(0, munmap(p, len));
+		}
+		for (int i = 0; i < ZERO_BUFS; i++)
+			ASSERT_EQ(0, do_free(self->fd, a[i].handle));
+	}
+	EXPECT_EQ(0, dirty);
+}
+
+TEST_HARNESS_MAIN
