@@ -10,7 +10,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -110,8 +109,9 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
 		return -EINVAL;
+	/* on the u64 itself: is_power_of_2() truncates to unsigned long */
 	align = cmd->align ? cmd->align : PAGE_SIZE;
-	if (!is_power_of_2(align))
+	if (align & (align - 1))
 		return -EINVAL;
 	if (cmd->length > dmaapi_max_alloc_size ||
 	    align > dmaapi_max_alloc_size)

@@ -12,7 +12,6 @@
 
 #include <linux/dma-direct.h>
 #include <linux/highmem.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -184,10 +183,15 @@ static int dmaapi_umap_bounce(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 			      u64 align, dma_addr_t *dma)
 {
 	struct device *dev = ctx->ddev->dev;
+	u64 size;
 
-	/* at least @align bytes: dma_alloc_coherent() aligns to the size order */
-	umap->bounce_size = max_t(u64, PAGE_ALIGN(umap->offset + umap->obj.length),
-				  align);
+	/*
+	 * At least @align bytes: dma_alloc_coherent() aligns to the size order.
+	 * MAP_USER bounds the length and @align by max_alloc_size (below
+	 * 4 GiB), so the size fits a size_t on every architecture.
+	 */
+	size = max_t(u64, PAGE_ALIGN(umap->offset + umap->obj.length), align);
+	umap->bounce_size = size;
 	umap->bounce = dma_alloc_coherent(dev, umap->bounce_size,
 					  &umap->bounce_dma,
 					  GFP_KERNEL | __GFP_NOWARN);
@@ -308,10 +312,12 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
 		return -EINVAL;
+	/* on the u64 itself: is_power_of_2() truncates to unsigned long */
 	align = cmd->align ? cmd->align : 1;
-	if (!is_power_of_2(align))
+	if (align & (align - 1))
 		return -EINVAL;
-	if (cmd->length > dmaapi_max_alloc_size)
+	if (cmd->length > dmaapi_max_alloc_size ||
+	    align > dmaapi_max_alloc_size)
 		return -ENOMEM;
 	if (check_add_overflow(cmd->uaddr, cmd->length, &end) ||
 	    end > TASK_SIZE)

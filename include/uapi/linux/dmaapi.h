@@ -20,6 +20,7 @@
  * EOPNOTSUPP an unknown flag bit, or a known flag this device cannot honour
  * ENOENT     no object with this handle in this file
  * ENOMEM     out of memory, or the module's size or handle limit is reached
+ *            (a length or an alignment above max_alloc_size)
  * EOVERFLOW  offset + length wraps around or ends past the object
  * ERANGE     the DMA address the kernel produced does not fit the file's DMA
  *            mask; nothing is kept, and the offending address is written
@@ -181,7 +182,8 @@ struct dmaapi_free {
  * @length: its length in bytes, > 0
  * @direction: DMAAPI_DIR_*
  * @handle: id of the new mapping, never 0 (out)
- * @align: required alignment of the DMA address, a power of two, 0 = none
+ * @align: required alignment of the DMA address, a power of two, 0 = none;
+ *         ENOMEM above max_alloc_size, as for DMAAPI_IOCTL_ALLOC
  * @dma_addr: the device's address of @uaddr (out; also on ERANGE, EDOM)
  * @out_flags: DMAAPI_OUT_* (out)
  * @__reserved: must be 0
