@@ -137,10 +137,11 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	kref_init(&buf->ref);
 	buf->ddev = ddev;
 
+	/* the device's mask cannot change under a live allocation */
 	mutex_lock(&ddev->dma_lock);
-	ret = dmaapi_apply_mask(ctx);
+	ret = dmaapi_buf_alloc_dma(ctx, buf);
 	if (!ret)
-		ret = dmaapi_buf_alloc_dma(ctx, buf);
+		atomic_inc(&ddev->live_bufs);
 	mutex_unlock(&ddev->dma_lock);
 	if (ret) {
 		kfree(buf);
@@ -148,7 +149,6 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	}
 
 	kref_get(&ddev->ref);
-	atomic_inc(&ddev->live_bufs);
 	spin_lock(&ddev->bufs_lock);
 	list_add_tail(&buf->node, &ddev->bufs);
 	spin_unlock(&ddev->bufs_lock);

@@ -67,22 +67,6 @@ bool dmaapi_dev_translated(struct device *dev)
 	return domain && domain->type != IOMMU_DOMAIN_IDENTITY;
 }
 
-/*
- * Several files may use one device with different masks: the device carries
- * the mask of the file allocating or mapping.  Called with dev->dma_lock.
- */
-int dmaapi_apply_mask(struct dmaapi_ctx *ctx)
-{
-	struct device *dev = ctx->ddev->dev;
-
-	lockdep_assert_held(&ctx->ddev->dma_lock);
-	if (dma_get_mask(dev) == ctx->mask && dev->coherent_dma_mask == ctx->mask)
-		return 0;
-	if (dma_set_mask_and_coherent(dev, ctx->mask))
-		return -EIO;
-	return 0;
-}
-
 static u32 dmaapi_dev_flags(struct dmaapi_dev *ddev)
 {
 	struct device *dev = ddev->dev;
@@ -196,11 +180,21 @@ static int dmaapi_ioctl_get_info(struct dmaapi_ctx *ctx, void *arg)
 	return 0;
 }
 
+/*
+ * One device, one DMA configuration.  The device's mask is the narrowest mask
+ * of its open files, and it changes only while no file of the device holds an
+ * allocation or a mapping: dma_set_mask() re-evaluates how the DMA layer
+ * treats the device (on 6.11+ it re-arms dev->dma_skip_sync, which would turn
+ * the syncs of live swiotlb-bounced mappings into no-ops).  A file's own mask
+ * is a limit dmaapi checks every address of the file against.
+ */
 static int dmaapi_ioctl_set_mask(struct dmaapi_ctx *ctx, void *arg)
 {
 	struct dmaapi_set_mask *cmd = arg;
 	struct dmaapi_dev *ddev = ctx->ddev;
-	u64 mask = cmd->mask;
+	struct dmaapi_ctx *other;
+	u64 mask = cmd->mask, dev_mask = cmd->mask;
+	bool busy;
 	int ret = 0;
 
 	if (cmd->flags)
@@ -210,9 +204,23 @@ static int dmaapi_ioctl_set_mask(struct dmaapi_ctx *ctx, void *arg)
 		return -EINVAL;
 
 	mutex_lock(&ddev->dma_lock);
-	if (dma_set_mask_and_coherent(ddev->dev, mask))
+	list_for_each_entry(other, &ddev->ctxs, node) {
+		if (other != ctx)
+			dev_mask = min(dev_mask, other->mask);
+	}
+	busy = atomic_read(&ddev->live_bufs) || atomic_read(&ddev->live_maps);
+	if (dev_mask == ddev->mask || (busy && dev_mask > ddev->mask)) {
+		/* within the device's mask: a check of our own */
+	} else if (busy) {
+		ret = -EBUSY;
+	} else if (dma_set_mask_and_coherent(ddev->dev, dev_mask)) {
+		/* the streaming mask may have changed before the coherent one failed */
+		dma_set_mask_and_coherent(ddev->dev, ddev->mask);
 		ret = -EIO;
-	else
+	} else {
+		ddev->mask = dev_mask;
+	}
+	if (!ret)
 		ctx->mask = mask;
 	mutex_unlock(&ddev->dma_lock);
 	return ret;
@@ -429,8 +437,11 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 		kfree(ctx);
 		return -ENODEV;
 	}
-	ctx->mask = ddev->probe_mask;
+	/* a new file takes the device's mask: opening changes nothing */
+	mutex_lock(&ddev->dma_lock);
+	ctx->mask = ddev->mask;
 	list_add_tail(&ctx->node, &ddev->ctxs);
+	mutex_unlock(&ddev->dma_lock);
 	mutex_unlock(&ddev->lock);
 
 	filp->private_data = ctx;
@@ -454,7 +465,9 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	mutex_unlock(&ctx->lock);
 
 	mutex_lock(&ddev->lock);
+	mutex_lock(&ddev->dma_lock);
 	list_del(&ctx->node);
+	mutex_unlock(&ddev->dma_lock);
 	mutex_unlock(&ddev->lock);
 
 	list_for_each_entry_safe(mref, tmp, &ctx->mms, node) {
@@ -578,13 +591,22 @@ static int dmaapi_dev_create(struct device *dev, bool is_default, bool is_pci,
 	ddev->dev = get_device(dev);
 	ddev->is_default = is_default;
 	ddev->is_pci = is_pci;
-	ddev->probe_mask = dma_get_mask(dev);
+	/* what the device was bound with, streaming and coherent alike */
+	ddev->mask = dma_get_mask(dev);
+	if (dev->coherent_dma_mask && dev->coherent_dma_mask < ddev->mask)
+		ddev->mask = dev->coherent_dma_mask;
+	ret = dma_set_mask_and_coherent(dev, ddev->mask);
+	if (ret) {
+		dmaapi_dev_put(ddev);
+		return ret;
+	}
 	if (saved)
 		ddev->saved = *saved;
 	mutex_init(&ddev->lock);
 	INIT_LIST_HEAD(&ddev->ctxs);
 	init_rwsem(&ddev->mmap_sem);
 	mutex_init(&ddev->dma_lock);
+	atomic_set(&ddev->live_maps, 0);
 	spin_lock_init(&ddev->bufs_lock);
 	INIT_LIST_HEAD(&ddev->bufs);
 	atomic_set(&ddev->live_bufs, 0);

@@ -69,7 +69,7 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	struct scatterlist *sg = umap->sgt.sgl;
 	phys_addr_t phys;
 	dma_addr_t first, last;
-	u64 limit = ctx->mask;
+	u64 limit = min(ctx->mask, ctx->ddev->mask);
 
 	if (umap->sgt.orig_nents != 1)
 		return false;
@@ -82,7 +82,7 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	    !dmaapi_fits(first, umap->obj.length, limit))
 		return false;
 	if (is_swiotlb_force_bounce(dev) &&
-	    (ctx->mask < DMA_BIT_MASK(32) ||
+	    (limit < DMA_BIT_MASK(32) ||
 	     umap->obj.length > dma_max_mapping_size(dev)))
 		return false;
 	return true;
@@ -234,6 +234,7 @@ void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 				    umap->obj.dir != DMA_TO_DEVICE);
 	dmaapi_umap_account(umap->mm, umap->npages);
 	umap->live = false;
+	atomic_dec(&ctx->ddev->live_maps);
 }
 
 void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
@@ -342,10 +343,12 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	if (ret)
 		goto err_free;
 
+	/* the device's mask cannot change under a live mapping */
 	mutex_lock(&ddev->dma_lock);
-	ret = dmaapi_apply_mask(ctx);
-	if (!ret && !dmaapi_umap_try_direct(ctx, umap, align))
+	if (!dmaapi_umap_try_direct(ctx, umap, align))
 		ret = dmaapi_umap_bounce(ctx, umap, align, &dma);
+	if (!ret)
+		atomic_inc(&ddev->live_maps);
 	mutex_unlock(&ddev->dma_lock);
 	if (ret) {
 		if (ret == -ERANGE || ret == -EDOM) {

@@ -29,6 +29,8 @@
  *            nothing is kept, and the address is written back in dma_addr
  * EFAULT     a user pointer is bad or its pages cannot be pinned
  * EIO        the DMA layer refused the device's mask or a mapping
+ * EBUSY      SET_MASK would narrow the device's mask while a file of the
+ *            device holds an allocation or a mapping
  * ENODEV     the device was unbound or removed; only close() and FREE work
  * EACCES     opening the node without permission: it is root's (mode 0600)
  *            unless a udev rule grants a group access
@@ -74,7 +76,7 @@ enum {
  * @api_version: DMAAPI_API_VERSION of the module (out)
  * @page_size: kernel page size; mmap offsets and lengths are multiples (out)
  * @dma_mask: the mask this file allocates and maps under (out)
- * @device_mask: the device's streaming DMA mask (out)
+ * @device_mask: the device's DMA mask, never wider than @dma_mask (out)
  * @bus_limit: the bus's DMA limit, 0 if none (out)
  * @dev_flags: DMAAPI_DEV_* (out)
  * @max_handles: most live handles one file may hold (out)
@@ -106,10 +108,20 @@ struct dmaapi_info {
  * @flags: must be 0
  * @mask: DMA mask, a contiguous run of low bits (2^n - 1, n >= 12)
  *
- * Sets the device's streaming and coherent mask (dma_set_mask_and_coherent)
- * and makes @mask the limit every later allocation and mapping of this file
- * is checked against.  EIO if the platform cannot address memory under
- * @mask.
+ * Makes @mask the limit every later allocation and mapping of this file is
+ * checked against (ERANGE past it).
+ *
+ * One device has one DMA configuration, whatever its files do: the device's
+ * streaming and coherent mask (dma_set_mask_and_coherent) is the narrowest
+ * mask of its open files, and it changes only while no file of the device
+ * holds an allocation or a mapping, so no open, SET_MASK or mapping of one
+ * file changes how another file's mappings are synced.  A new file starts
+ * with the device's mask (GET_INFO device_mask), and opening changes nothing.
+ * A @mask at least as wide as the device's always succeeds and leaves the
+ * device as it is while anything is allocated or mapped (it is widened by the
+ * next SET_MASK on an idle device); a narrower one fails with EBUSY then.
+ * EIO if the platform cannot address memory under the mask the device would
+ * get.
  */
 struct dmaapi_set_mask {
 	__u32 size;
