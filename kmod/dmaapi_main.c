@@ -634,6 +634,7 @@ static void dmaapi_save_dma(struct device *dev, struct dmaapi_saved_dma *saved)
 	saved->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
 	saved->coherent_mask = dev->coherent_dma_mask;
 	saved->max_seg = dma_get_max_seg_size(dev);
+	saved->min_align_mask = dma_get_min_align_mask(dev);
 	saved->valid = true;
 }
 
@@ -646,18 +647,24 @@ static void dmaapi_restore_dma(struct device *dev,
 	if (dev->dma_mask)
 		*dev->dma_mask = saved->dma_mask;
 	dev->coherent_dma_mask = saved->coherent_mask;
-	if (dev->dma_parms)
+	if (dev->dma_parms) {
 		dma_set_max_seg_size(dev, saved->max_seg);
+		dma_set_min_align_mask(dev, saved->min_align_mask);
+	}
 }
 
 /*
  * Let one IOMMU mapping cover a whole user buffer: dma_map_sg() merges the
- * segments into one IOVA range only up to the maximum segment size.
+ * segments into one IOVA range only up to the maximum segment size.  And keep
+ * the offset in the page of every address a mapping gets, as nvme does for
+ * its PRPs: swiotlb keeps only the bits of the min_align_mask.
  */
-static void dmaapi_setup_seg_size(struct device *dev)
+static void dmaapi_setup_dma_parms(struct device *dev)
 {
-	if (dev->dma_parms)
-		dma_set_max_seg_size(dev, UINT_MAX);
+	if (!dev->dma_parms)
+		return;
+	dma_set_max_seg_size(dev, UINT_MAX);
+	dma_set_min_align_mask(dev, PAGE_SIZE - 1);
 }
 
 /*
@@ -684,7 +691,7 @@ static int dmaapi_setup_default_dma(struct device *dev)
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(default_mask_bits));
 	if (ret)
 		return ret;
-	dmaapi_setup_seg_size(dev);
+	dmaapi_setup_dma_parms(dev);
 	return 0;
 }
 
@@ -773,7 +780,7 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 		if (ret)
 			goto err_restore;
 	}
-	dmaapi_setup_seg_size(dev);
+	dmaapi_setup_dma_parms(dev);
 	ret = dmaapi_dev_create(dev, false, false, &saved, &ddev);
 	if (ret)
 		goto err_restore;
@@ -844,7 +851,7 @@ static int dmaapi_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	/* The BARs stay unclaimed: userspace mmaps sysfs resourceN. */
 
 	dmaapi_save_dma(dev, &saved);
-	dmaapi_setup_seg_size(dev);
+	dmaapi_setup_dma_parms(dev);
 	ret = dmaapi_dev_create(dev, false, true, &saved, &ddev);
 	if (ret) {
 		dmaapi_restore_dma(dev, &saved);

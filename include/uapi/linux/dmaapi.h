@@ -205,8 +205,10 @@ struct dmaapi_free {
  * under the mask, the kernel bounces through a contiguous buffer of its own:
  * the map and DMAAPI_IOCTL_SYNC copy between the two exactly as swiotlb does
  * (for device: user to bounce for TO_DEVICE and BIDIRECTIONAL; for CPU:
- * bounce to user for FROM_DEVICE and BIDIRECTIONAL).  The bounce buffer keeps
- * the sub-page offset of @uaddr.
+ * bounce to user for FROM_DEVICE and BIDIRECTIONAL).  On every path (IOMMU,
+ * direct, swiotlb, the kernel's own bounce buffer) @dma_addr has the offset in
+ * the page of @uaddr, so a device that chains pages (a PRP list) can use it;
+ * an @align above that offset's alignment then fails with EDOM.
  */
 struct dmaapi_map_user {
 	__u32 size;
