@@ -412,6 +412,25 @@ static long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd,
 
 /* File operations */
 
+/*
+ * A PCI device masters the bus only while a file of it is open: userspace
+ * programs its DMA through those files' allocations and mappings, which are
+ * freed at close.  Called with ddev->lock.
+ */
+static void dmaapi_dev_set_master(struct dmaapi_dev *ddev, bool on)
+{
+	struct pci_dev *pdev;
+
+	lockdep_assert_held(&ddev->lock);
+	if (!ddev->is_pci)
+		return;
+	pdev = to_pci_dev(ddev->dev);
+	if (on)
+		pci_set_master(pdev);
+	else
+		pci_clear_master(pdev);
+}
+
 static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 {
 	struct miscdevice *misc = filp->private_data;
@@ -437,6 +456,9 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 		kfree(ctx);
 		return -ENODEV;
 	}
+	/* the first file lets the device master the bus again */
+	if (list_empty(&ddev->ctxs))
+		dmaapi_dev_set_master(ddev, true);
 	/* a new file takes the device's mask: opening changes nothing */
 	mutex_lock(&ddev->dma_lock);
 	ctx->mask = ddev->mask;
@@ -456,15 +478,21 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	struct dmaapi_obj *obj;
 	unsigned long id;
 
-	/* Still on ddev->ctxs: a concurrent remove serialises on ctx->lock. */
+	/*
+	 * The last file of a live device stops its DMA before the memory the
+	 * device may still write goes back to the allocator; ddev->lock keeps
+	 * a new open from turning it on again meanwhile, and a concurrent
+	 * remove out.
+	 */
+	mutex_lock(&ddev->lock);
+	if (list_is_singular(&ddev->ctxs) && !ddev->dead)
+		dmaapi_dev_set_master(ddev, false);
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->objs, id, obj) {
 		xa_erase(&ctx->objs, id);
 		dmaapi_obj_destroy(ctx, obj);
 	}
 	mutex_unlock(&ctx->lock);
-
-	mutex_lock(&ddev->lock);
 	mutex_lock(&ddev->dma_lock);
 	list_del(&ctx->node);
 	mutex_unlock(&ddev->dma_lock);
@@ -711,6 +739,8 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 	down_write(&ddev->mmap_sem);
 	ddev->dead = true;
 	up_write(&ddev->mmap_sem);
+	/* Stop the device's DMA before its memory is unmapped and freed. */
+	dmaapi_dev_set_master(ddev, false);
 
 	list_for_each_entry(ctx, &ddev->ctxs, node) {
 		/*
@@ -847,15 +877,19 @@ static int dmaapi_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
-	pci_set_master(pdev);
-	/* The BARs stay unclaimed: userspace mmaps sysfs resourceN. */
+	/*
+	 * The BARs stay unclaimed: userspace mmaps sysfs resourceN.  Bus
+	 * mastering is on while a file is open; INTx stays masked, as nothing
+	 * here handles it.
+	 */
+	pci_intx(pdev, 0);
 
 	dmaapi_save_dma(dev, &saved);
 	dmaapi_setup_dma_parms(dev);
 	ret = dmaapi_dev_create(dev, false, true, &saved, &ddev);
 	if (ret) {
 		dmaapi_restore_dma(dev, &saved);
-		pci_clear_master(pdev);
+		pci_intx(pdev, 1);
 		pci_disable_device(pdev);
 		return ret;
 	}
@@ -867,9 +901,9 @@ static void dmaapi_pci_remove(struct pci_dev *pdev)
 {
 	struct dmaapi_dev *ddev = pci_get_drvdata(pdev);
 
-	dmaapi_dev_remove(ddev);
+	dmaapi_dev_remove(ddev);	/* bus mastering is off */
 	dmaapi_restore_dma(ddev->dev, &ddev->saved);
-	pci_clear_master(pdev);
+	pci_intx(pdev, 1);
 	pci_disable_device(pdev);
 	dmaapi_dev_put(ddev);
 }

@@ -9,6 +9,10 @@
  * longer one if the bytes it does not know are zero.  Output fields are
  * written back up to min(size, kernel size).
  *
+ * A bound PCI device masters the bus only while a file of its node is open:
+ * the last close clears bus mastering before the file's memory is freed, as
+ * does unbinding, and the next open sets it again.  Its INTx stays masked.
+ *
  * DOC: General ioctl format and errors
  *
  * ENOTTY     unknown ioctl command
