@@ -16,7 +16,7 @@
  * Locks, outermost first:
  *   dev->lock (mutex: open contexts, removal)
  *     ctx->lock (mutex: one file's handles and ioctls)
- *       mmap_lock (pin_user_pages, account_locked_vm)
+ *       mmap_lock (pin_user_pages)
  *       dev->dma_lock (mutex: the device's and the files' masks)
  *   mmap_lock (held by the core around ->mmap and vm_ops->close)
  *     dev->mmap_sem (rwsem: ->mmap against removal)
@@ -118,7 +118,7 @@ struct dmaapi_buf {
 
 struct dmaapi_umap {
 	struct dmaapi_obj obj;
-	struct mm_struct *mm;	/* charged for the pinned pages */
+	struct user_struct *user;	/* charged for the pinned pages */
 	struct page **pages;
 	unsigned long npages;
 	unsigned int offset;	/* offset_in_page(uaddr) */

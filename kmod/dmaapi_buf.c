@@ -81,7 +81,8 @@ void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
 static int dmaapi_buf_alloc_dma(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf)
 {
 	struct device *dev = ctx->ddev->dev;
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	/* charged to the caller's memcg (CMA and carve-outs are not) */
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 
 	if (!buf->cached) {
 		buf->cpu_addr = dma_alloc_coherent(dev, buf->size, &buf->dma, gfp);
@@ -126,7 +127,7 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	 */
 	size = max_t(u64, PAGE_ALIGN(cmd->length), align);
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	buf->obj.type = DMAAPI_OBJ_BUF;
@@ -225,7 +226,7 @@ static int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
 	}
 	spin_unlock(&ctx->mms_lock);
 
-	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	new = kmalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	new->mm = mm;

@@ -108,7 +108,7 @@ static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	/* cyclic: a handle just freed is not named again at once */
 	ret = xa_alloc_cyclic(&ctx->objs, &id, obj,
 			      XA_LIMIT(1, dmaapi_max_handles),
-			      &ctx->next_handle, GFP_KERNEL);
+			      &ctx->next_handle, GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
 		return -ENOMEM;		/* -EBUSY: the handle limit */
 	obj->handle = id;
@@ -437,7 +437,7 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 	struct dmaapi_dev *ddev = container_of(misc, struct dmaapi_dev, misc);
 	struct dmaapi_ctx *ctx;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->ddev = ddev;

@@ -13,19 +13,41 @@
 #include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swiotlb.h>
 
 #include "dmaapi.h"
 
-static void dmaapi_umap_account(struct mm_struct *mm, unsigned long npages)
+/*
+ * Pinned pages are charged to the user, as io_uring and iommufd do: the pins
+ * belong to the file, which outlives the mm that made them (fork, exec, fd
+ * passing), so a per-mm charge would vanish with that mm.  The limit is the
+ * caller's RLIMIT_MEMLOCK, unless it has CAP_IPC_LOCK.
+ */
+static int dmaapi_charge_pins(struct user_struct *user, unsigned long npages)
 {
-	if (mmget_not_zero(mm)) {
-		account_locked_vm(mm, npages, false);
-		mmput_async(mm);
-	}
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	bool unlimited = capable(CAP_IPC_LOCK);
+	unsigned long cur, new;
+
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		if (check_add_overflow(cur, npages, &new) ||
+		    (!unlimited && new > limit))
+			return -EPERM;
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+	return 0;
+}
+
+static void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
+{
+	atomic_long_sub(npages, &user->locked_vm);
 }
 
 /*
@@ -194,7 +216,7 @@ static int dmaapi_umap_bounce(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 	umap->bounce_size = size;
 	umap->bounce = dma_alloc_coherent(dev, umap->bounce_size,
 					  &umap->bounce_dma,
-					  GFP_KERNEL | __GFP_NOWARN);
+					  GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!umap->bounce)
 		return -ENOMEM;
 	*dma = umap->bounce_dma + umap->offset;
@@ -232,7 +254,7 @@ void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	sg_free_table(&umap->sgt);
 	unpin_user_pages_dirty_lock(umap->pages, umap->npages,
 				    umap->obj.dir != DMA_TO_DEVICE);
-	dmaapi_umap_account(umap->mm, umap->npages);
+	dmaapi_uncharge_pins(umap->user, umap->npages);
 	umap->live = false;
 	atomic_dec(&ctx->ddev->live_maps);
 }
@@ -241,7 +263,7 @@ void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 {
 	dmaapi_umap_release(ctx, umap);
 	kvfree(umap->pages);
-	mmdrop(umap->mm);
+	free_uid(umap->user);
 	kfree(umap);
 }
 
@@ -264,13 +286,13 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	int ret;
 
 	umap->pages = kvmalloc_array(umap->npages, sizeof(*umap->pages),
-				     GFP_KERNEL | __GFP_NOWARN);
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!umap->pages)
 		return -ENOMEM;
 
-	/* its only failure: over RLIMIT_MEMLOCK without CAP_IPC_LOCK */
-	if (account_locked_vm(umap->mm, umap->npages, true))
-		return -EPERM;
+	ret = dmaapi_charge_pins(umap->user, umap->npages);
+	if (ret)
+		return ret;
 
 	/*
 	 * The device must see what the process writes to the buffer later:
@@ -288,7 +310,7 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 
 	ret = sg_alloc_table_from_pages(&umap->sgt, umap->pages, umap->npages,
 					umap->offset, umap->obj.length,
-					GFP_KERNEL | __GFP_NOWARN);
+					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (ret) {
 		unpin_user_pages(umap->pages, umap->npages);
 		goto err_unaccount;
@@ -296,7 +318,7 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	return 0;
 
 err_unaccount:
-	account_locked_vm(umap->mm, umap->npages, false);
+	dmaapi_uncharge_pins(umap->user, umap->npages);
 	return ret;
 }
 
@@ -328,7 +350,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	if (!current->mm)
 		return -EFAULT;
 
-	umap = kzalloc(sizeof(*umap), GFP_KERNEL);
+	umap = kzalloc(sizeof(*umap), GFP_KERNEL_ACCOUNT);
 	if (!umap)
 		return -ENOMEM;
 	umap->obj.type = DMAAPI_OBJ_UMAP;
@@ -336,8 +358,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	umap->obj.dir = cmd->direction;
 	umap->offset = offset_in_page(cmd->uaddr);
 	umap->npages = (umap->offset + cmd->length + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	umap->mm = current->mm;
-	mmgrab(umap->mm);
+	umap->user = get_uid(current_user());
 
 	ret = dmaapi_umap_pin(umap, cmd->uaddr);
 	if (ret)
@@ -358,7 +379,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 		}
 		sg_free_table(&umap->sgt);
 		unpin_user_pages(umap->pages, umap->npages);
-		account_locked_vm(umap->mm, umap->npages, false);
+		dmaapi_uncharge_pins(umap->user, umap->npages);
 		goto err_free;
 	}
 	umap->live = true;
@@ -377,7 +398,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 
 err_free:
 	kvfree(umap->pages);
-	mmdrop(umap->mm);
+	free_uid(umap->user);
 	kfree(umap);
 	return ret;
 }
