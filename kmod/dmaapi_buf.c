@@ -53,28 +53,31 @@ void dmaapi_buf_put(struct dmaapi_buf *buf)
 /*
  * The device is going away: free the memory of every allocation now (their
  * user mappings are zapped already) and wait for the ones whose last
- * reference is being dropped elsewhere.
+ * reference is being dropped elsewhere.  Each buffer is looked at once: it
+ * moves to a list of its own before the lock is dropped, and the list goes
+ * back (freed buffers whose handles or VMAs remain) when the walk is done.
  */
 void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
 {
-	struct dmaapi_buf *buf, *found;
+	struct dmaapi_buf *buf;
+	LIST_HEAD(done);
 
-	for (;;) {
-		found = NULL;
-		spin_lock(&ddev->bufs_lock);
-		list_for_each_entry(buf, &ddev->bufs, node) {
-			if (!buf->freed && kref_get_unless_zero(&buf->ref)) {
-				found = buf;
-				break;
-			}
-		}
+	spin_lock(&ddev->bufs_lock);
+	while ((buf = list_first_entry_or_null(&ddev->bufs, struct dmaapi_buf,
+					       node))) {
+		list_move_tail(&buf->node, &done);
+		if (buf->freed || !kref_get_unless_zero(&buf->ref))
+			continue;
 		spin_unlock(&ddev->bufs_lock);
-		if (!found)
-			break;
-		if (!found->freed)
-			dmaapi_buf_free_dma(found);
-		dmaapi_buf_put(found);
+		/* our reference keeps the last put (and the free) away */
+		if (!buf->freed)
+			dmaapi_buf_free_dma(buf);
+		dmaapi_buf_put(buf);
+		cond_resched();
+		spin_lock(&ddev->bufs_lock);
 	}
+	list_splice(&done, &ddev->bufs);
+	spin_unlock(&ddev->bufs_lock);
 	wait_event(ddev->bufs_wq, !atomic_read(&ddev->live_bufs));
 }
 
@@ -212,35 +215,40 @@ static const struct vm_operations_struct dmaapi_vm_ops = {
 	.close = dmaapi_vm_close,
 };
 
-/* Remember @mm so that removal can wait for its mmap() to finish. */
+/*
+ * Remember @mm so that removal can wait for its mmap() to finish.  An mm with
+ * no users left cannot be in mmap() any more: it is dropped on the way, so the
+ * list holds only live mms, not every one that ever mapped the file.
+ */
 static int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
 {
-	struct dmaapi_mm_ref *mref, *new;
-
-	spin_lock(&ctx->mms_lock);
-	list_for_each_entry(mref, &ctx->mms, node) {
-		if (mref->mm == mm) {
-			spin_unlock(&ctx->mms_lock);
-			return 0;
-		}
-	}
-	spin_unlock(&ctx->mms_lock);
+	struct dmaapi_mm_ref *mref, *tmp, *new;
+	LIST_HEAD(dead);
+	bool found = false;
 
 	new = kmalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	new->mm = mm;
 	spin_lock(&ctx->mms_lock);
-	list_for_each_entry(mref, &ctx->mms, node) {
-		if (mref->mm == mm) {
-			spin_unlock(&ctx->mms_lock);
-			kfree(new);
-			return 0;
-		}
+	list_for_each_entry_safe(mref, tmp, &ctx->mms, node) {
+		if (mref->mm == mm)
+			found = true;
+		else if (!atomic_read(&mref->mm->mm_users))
+			list_move(&mref->node, &dead);
 	}
-	mmgrab(mm);
-	list_add_tail(&new->node, &ctx->mms);
+	if (!found) {
+		mmgrab(mm);
+		list_add_tail(&new->node, &ctx->mms);
+		new = NULL;
+	}
 	spin_unlock(&ctx->mms_lock);
+	kfree(new);
+
+	list_for_each_entry_safe(mref, tmp, &dead, node) {
+		mmdrop(mref->mm);
+		kfree(mref);
+	}
 	return 0;
 }
 
