@@ -79,6 +79,7 @@ struct dmaapi_dev {
 	 */
 	struct mutex dma_lock;
 	atomic_t live_maps;	/* MAP_USER mappings held, under dma_lock */
+	struct xarray busy_pages;	/* pfns of direct MAP_USER mappings */
 
 	spinlock_t bufs_lock;	/* bufs */
 	struct list_head bufs;	/* every dmaapi_buf, freed or not */
@@ -124,7 +125,8 @@ struct dmaapi_umap {
 	unsigned int offset;	/* offset_in_page(uaddr) */
 	struct sg_table sgt;
 	bool live;		/* DMA mapping and pins held */
-	bool busy;		/* pages recorded in dmaapi_busy_pages */
+	bool busy;		/* pages recorded in dev->busy_pages */
+	bool sg_mapped;		/* dma_map_sgtable (IOMMU), else dma_map_page */
 	bool bounced;
 	bool need_sync;
 	void *bounce;

@@ -88,6 +88,7 @@ static void dmaapi_dev_release(struct kref *ref)
 	struct dmaapi_dev *ddev = container_of(ref, struct dmaapi_dev, ref);
 
 	put_device(ddev->dev);
+	xa_destroy(&ddev->busy_pages);
 	kfree(ddev->name);
 	kfree(ddev);
 }
@@ -616,6 +617,7 @@ static int dmaapi_dev_create(struct device *dev, bool is_default, bool is_pci,
 		return -ENOMEM;
 	}
 	kref_init(&ddev->ref);
+	xa_init(&ddev->busy_pages);
 	ddev->dev = get_device(dev);
 	ddev->is_default = is_default;
 	ddev->is_pci = is_pci;

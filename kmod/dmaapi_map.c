@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/capability.h>
@@ -111,38 +112,30 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 }
 
 /*
- * Userspace may map one buffer any number of times, but DMA-API debugging
- * cannot tell overlapping mappings apart: it WARNs past 7 overlapping
- * device-writable ones, and a sync of part of a range that two mappings of
- * any direction cover matches neither ("sync DMA memory it has not
- * allocated": seen on a non-coherent device, where the syncs are real).
- * The pages of every direct mapping are recorded here, and a mapping that
- * would overlap one (or itself: the same page twice) goes through a bounce
- * buffer instead.
- * Without CONFIG_DMA_API_DEBUG nothing is recorded: the pin and the map
- * are all a mapping costs.
+ * Userspace may map one buffer any number of times, but the DMA API does not
+ * support overlapping streaming mappings: the CPU and the device would share
+ * the ownership of cache lines (DMA-API debugging reports it as "cacheline
+ * tracking EEXIST").  The pages of every direct mapping of a device are
+ * recorded, and a mapping that would overlap one (or itself: the same page
+ * twice) goes through a bounce buffer instead, on every kernel alike.
  */
-static DEFINE_XARRAY(dmaapi_busy_pages);
-
-static void dmaapi_unmark_busy(struct dmaapi_umap *umap, unsigned long n)
+static void dmaapi_unmark_busy(struct dmaapi_dev *ddev,
+			       struct dmaapi_umap *umap, unsigned long n)
 {
 	unsigned long i;
 
 	for (i = 0; i < n; i++)
-		xa_erase(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]));
+		xa_erase(&ddev->busy_pages, page_to_pfn(umap->pages[i]));
 }
 
-static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
+static bool dmaapi_mark_busy(struct dmaapi_dev *ddev, struct dmaapi_umap *umap)
 {
 	unsigned long i;
 
-	/* only DMA-API debugging objects to overlaps: no bookkeeping without it */
-	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG))
-		return true;
 	for (i = 0; i < umap->npages; i++) {
-		if (xa_insert(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]),
-			      xa_mk_value(0), GFP_KERNEL | __GFP_NOWARN)) {
-			dmaapi_unmark_busy(umap, i);
+		if (xa_insert(&ddev->busy_pages, page_to_pfn(umap->pages[i]),
+			      xa_mk_value(0), GFP_KERNEL_ACCOUNT | __GFP_NOWARN)) {
+			dmaapi_unmark_busy(ddev, umap, i);
 			return false;
 		}
 	}
@@ -150,54 +143,92 @@ static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
 	return true;
 }
 
-static void dmaapi_release_busy(struct dmaapi_umap *umap)
+static void dmaapi_release_busy(struct dmaapi_dev *ddev,
+				struct dmaapi_umap *umap)
 {
 	if (umap->busy)
-		dmaapi_unmark_busy(umap, umap->npages);
+		dmaapi_unmark_busy(ddev, umap, umap->npages);
 	umap->busy = false;
 }
 
-/* Try to give the device the pages themselves as one range. */
+/*
+ * On a non-coherent device, the device must own every cache line it writes:
+ * a device-writable buffer that starts or ends inside a line shares it with
+ * other CPU data, which the CPU's invalidate or eviction would corrupt.
+ */
+static bool dmaapi_shares_lines(struct device *dev, struct dmaapi_umap *umap)
+{
+	unsigned long line = dma_get_cache_alignment();
+
+	if (dev_is_dma_coherent(dev) || umap->obj.dir == DMA_TO_DEVICE)
+		return false;
+	return (umap->offset | umap->obj.length) & (line - 1);
+}
+
+static void dmaapi_umap_unmap(struct device *dev, struct dmaapi_umap *umap)
+{
+	/* FREE and close do not sync: userspace did not ask for it */
+	if (umap->sg_mapped)
+		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
+				  DMA_ATTR_SKIP_CPU_SYNC);
+	else
+		dma_unmap_page_attrs(dev, umap->dma, umap->obj.length,
+				     umap->obj.dir, DMA_ATTR_SKIP_CPU_SYNC);
+}
+
+/*
+ * Try to give the device the pages themselves as one range: through the
+ * IOMMU as a scatterlist, or, physically contiguous, as one page range
+ * (dma_map_page), which is what lets SYNC sync part of it.
+ */
 static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 				   struct dmaapi_umap *umap, u64 align)
 {
-	struct device *dev = ctx->ddev->dev;
-	struct scatterlist *sg;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	struct device *dev = ddev->dev;
+	struct scatterlist *sg = umap->sgt.sgl;
 	bool translated = dmaapi_dev_translated(dev);
 	dma_addr_t dma;
 
+	if (dmaapi_shares_lines(dev, umap))
+		return false;
 	if (!translated && !dmaapi_direct_ok(ctx, umap))
 		return false;
-	if (!dmaapi_mark_busy(umap))
+	if (!dmaapi_mark_busy(ddev, umap))
 		return false;
-	/*
-	 * Userspace may map the same memory more than once (two handles, two
-	 * processes): DMA-API debug refuses overlapping cachelines unless the
-	 * map skips the CPU sync, so map that way and do the sync below.
-	 */
-	if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir,
-			    DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC)) {
-		dmaapi_release_busy(umap);
-		return false;
-	}
 
-	sg = umap->sgt.sgl;
-	dma = sg_dma_address(sg);
-	if (umap->sgt.nents != 1 || sg_dma_len(sg) != umap->obj.length ||
-	    !dmaapi_fits(dma, umap->obj.length, ctx->mask) ||
-	    (dma & (align - 1))) {
-		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
-				  DMA_ATTR_SKIP_CPU_SYNC);
-		dmaapi_release_busy(umap);
-		return false;
+	if (translated) {
+		if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir,
+				    DMA_ATTR_NO_WARN))
+			goto err_busy;
+		umap->sg_mapped = true;
+		dma = sg_dma_address(sg);
+		umap->dma = dma;
+		if (umap->sgt.nents != 1 || sg_dma_len(sg) != umap->obj.length)
+			goto err_unmap;
+	} else {
+		dma = dma_map_page_attrs(dev, sg_page(sg), sg->offset,
+					 umap->obj.length, umap->obj.dir,
+					 DMA_ATTR_NO_WARN);
+		if (dma_mapping_error(dev, dma))
+			goto err_busy;
+		umap->dma = dma;
 	}
-	dma_sync_sgtable_for_device(dev, &umap->sgt, umap->obj.dir);
-	umap->dma = dma;
+	if (!dmaapi_fits(dma, umap->obj.length, ctx->mask) ||
+	    (dma & (align - 1)))
+		goto err_unmap;
 	umap->need_sync = dma_need_sync(dev, dma);
 	/* dma-direct bounced it through swiotlb */
 	if (!translated && dma != phys_to_dma(dev, sg_phys(sg)))
 		umap->bounced = true;
 	return true;
+
+err_unmap:
+	dmaapi_umap_unmap(dev, umap);
+	umap->sg_mapped = false;
+err_busy:
+	dmaapi_release_busy(ddev, umap);
+	return false;
 }
 
 /* Bounce through a coherent buffer; ERANGE/EDOM leave dma_addr in @dma. */
@@ -247,9 +278,8 @@ void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 		dma_free_coherent(dev, umap->bounce_size, umap->bounce,
 				  umap->bounce_dma);
 	else
-		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
-				  DMA_ATTR_SKIP_CPU_SYNC);
-	dmaapi_release_busy(umap);
+		dmaapi_umap_unmap(dev, umap);
+	dmaapi_release_busy(ctx->ddev, umap);
 	umap->bounce = NULL;
 	sg_free_table(&umap->sgt);
 	unpin_user_pages_dirty_lock(umap->pages, umap->npages,
@@ -404,35 +434,25 @@ err_free:
 }
 
 /*
- * Sync a direct mapping: the DMA range is contiguous, the physical one need
- * not be (IOMMU), and the DMA API syncs one physically contiguous range per
- * call, so walk the CPU scatterlist.
+ * Sync a direct mapping.  A page range may be synced in part; a scatterlist
+ * (IOMMU) only whole, with the parameters it was mapped with.
  */
 static void dmaapi_umap_sync_direct(struct device *dev,
 				    struct dmaapi_umap *umap, u64 offset,
 				    u64 length, bool for_cpu)
 {
-	u64 end = offset + length, pos = 0;
-	struct scatterlist *sg;
-	unsigned int i;
-
-	for_each_sgtable_sg(&umap->sgt, sg, i) {
-		u64 from = max(offset, pos);
-		u64 to = min(end, pos + sg->length);
-
-		if (from < to) {
-			if (for_cpu)
-				dma_sync_single_for_cpu(dev, umap->dma + from,
-							to - from,
-							umap->obj.dir);
-			else
-				dma_sync_single_for_device(dev, umap->dma + from,
-							   to - from,
-							   umap->obj.dir);
-		}
-		pos += sg->length;
-		if (pos >= end)
-			break;
+	if (umap->sg_mapped) {
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(dev, &umap->sgt, umap->obj.dir);
+		else
+			dma_sync_sgtable_for_device(dev, &umap->sgt,
+						    umap->obj.dir);
+	} else if (for_cpu) {
+		dma_sync_single_range_for_cpu(dev, umap->dma, offset, length,
+					      umap->obj.dir);
+	} else {
+		dma_sync_single_range_for_device(dev, umap->dma, offset, length,
+						 umap->obj.dir);
 	}
 }
 

@@ -212,7 +212,12 @@ struct dmaapi_free {
  * bounce to user for FROM_DEVICE and BIDIRECTIONAL).  On every path (IOMMU,
  * direct, swiotlb, the kernel's own bounce buffer) @dma_addr has the offset in
  * the page of @uaddr, so a device that chains pages (a PRP list) can use it;
- * an @align above that offset's alignment then fails with EDOM.
+ * an @align above that offset's alignment then fails with EDOM.  The kernel
+ * also bounces a mapping that overlaps another direct mapping of the device
+ * (the DMA API does not support overlapping streaming mappings), and, on a
+ * device that is not cache-coherent, a FROM_DEVICE or BIDIRECTIONAL buffer
+ * that starts or ends inside a cache line, which the device cannot own alone.
+ * The choice is the same on every kernel configuration.
  */
 struct dmaapi_map_user {
 	__u32 size;
