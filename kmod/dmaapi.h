@@ -16,8 +16,8 @@
  * Locks, outermost first:
  *   dev->lock (mutex: open contexts, removal)
  *     ctx->lock (mutex: one file's handles and ioctls)
- *       mmap_lock (pin_user_pages, account_locked_vm)
- *       dev->dma_lock (mutex: the device's mask while allocating/mapping)
+ *       mmap_lock (pin_user_pages)
+ *       dev->dma_lock (mutex: the device's and the files' masks)
  *   mmap_lock (held by the core around ->mmap and vm_ops->close)
  *     dev->mmap_sem (rwsem: ->mmap against removal)
  *       ctx->mms_lock, dev->bufs_lock (spinlocks)
@@ -53,6 +53,7 @@ struct dmaapi_saved_dma {
 	u64 dma_mask;
 	u64 coherent_mask;
 	unsigned int max_seg;
+	unsigned int min_align_mask;
 	bool valid;
 };
 
@@ -64,18 +65,26 @@ struct dmaapi_dev {
 	bool is_default;
 	bool is_pci;
 	bool has_rmem;		/* a memory-region is attached */
-	u64 probe_mask;		/* the mask a new file starts with */
+	u64 mask;		/* the device's DMA mask (under dma_lock) */
 
 	struct mutex lock;	/* ctxs, dead */
 	struct list_head ctxs;
 	bool dead;		/* set under lock and mmap_sem */
 	struct rw_semaphore mmap_sem;
 
-	struct mutex dma_lock;	/* device mask while allocating/mapping */
+	/*
+	 * The device's mask and every file's (a file's list entry is added and
+	 * deleted under both lock and dma_lock), held while allocating and
+	 * mapping so that the mask cannot change under a new mapping.
+	 */
+	struct mutex dma_lock;
+	atomic_t live_maps;	/* MAP_USER mappings held, under dma_lock */
+	struct xarray busy_pages;	/* pfns of direct MAP_USER mappings */
 
 	spinlock_t bufs_lock;	/* bufs */
 	struct list_head bufs;	/* every dmaapi_buf, freed or not */
-	atomic_t live_bufs;	/* bufs whose DMA memory is not freed yet */
+	atomic_t live_bufs;	/* bufs whose DMA memory is not freed yet;
+				 * incremented under dma_lock */
 	wait_queue_head_t bufs_wq;
 
 	struct dmaapi_saved_dma saved;
@@ -110,13 +119,14 @@ struct dmaapi_buf {
 
 struct dmaapi_umap {
 	struct dmaapi_obj obj;
-	struct mm_struct *mm;	/* charged for the pinned pages */
+	struct user_struct *user;	/* charged for the pinned pages */
 	struct page **pages;
 	unsigned long npages;
 	unsigned int offset;	/* offset_in_page(uaddr) */
 	struct sg_table sgt;
 	bool live;		/* DMA mapping and pins held */
-	bool busy;		/* pages recorded in dmaapi_busy_pages */
+	bool busy;		/* pages recorded in dev->busy_pages */
+	bool sg_mapped;		/* dma_map_sgtable (IOMMU), else dma_map_page */
 	bool bounced;
 	bool need_sync;
 	void *bounce;
@@ -138,7 +148,7 @@ struct dmaapi_ctx {
 	struct mutex lock;	/* objs updates, mask, counters, ioctls */
 	struct xarray objs;
 	u32 next_handle;	/* xa_alloc_cyclic() */
-	u64 mask;
+	u64 mask;		/* this file's limit (under dma_lock) */
 	u32 handles;
 	u64 bytes;
 	spinlock_t mms_lock;
@@ -158,7 +168,6 @@ static inline struct dmaapi_umap *to_dmaapi_umap(struct dmaapi_obj *obj)
 /* dmaapi_main.c */
 void dmaapi_dev_put(struct dmaapi_dev *ddev);
 bool dmaapi_dev_translated(struct device *dev);
-int dmaapi_apply_mask(struct dmaapi_ctx *ctx);
 bool dmaapi_fits(dma_addr_t addr, u64 len, u64 mask);
 int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
 

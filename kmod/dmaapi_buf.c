@@ -10,7 +10,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -54,35 +53,39 @@ void dmaapi_buf_put(struct dmaapi_buf *buf)
 /*
  * The device is going away: free the memory of every allocation now (their
  * user mappings are zapped already) and wait for the ones whose last
- * reference is being dropped elsewhere.
+ * reference is being dropped elsewhere.  Each buffer is looked at once: it
+ * moves to a list of its own before the lock is dropped, and the list goes
+ * back (freed buffers whose handles or VMAs remain) when the walk is done.
  */
 void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
 {
-	struct dmaapi_buf *buf, *found;
+	struct dmaapi_buf *buf;
+	LIST_HEAD(done);
 
-	for (;;) {
-		found = NULL;
-		spin_lock(&ddev->bufs_lock);
-		list_for_each_entry(buf, &ddev->bufs, node) {
-			if (!buf->freed && kref_get_unless_zero(&buf->ref)) {
-				found = buf;
-				break;
-			}
-		}
+	spin_lock(&ddev->bufs_lock);
+	while ((buf = list_first_entry_or_null(&ddev->bufs, struct dmaapi_buf,
+					       node))) {
+		list_move_tail(&buf->node, &done);
+		if (buf->freed || !kref_get_unless_zero(&buf->ref))
+			continue;
 		spin_unlock(&ddev->bufs_lock);
-		if (!found)
-			break;
-		if (!found->freed)
-			dmaapi_buf_free_dma(found);
-		dmaapi_buf_put(found);
+		/* our reference keeps the last put (and the free) away */
+		if (!buf->freed)
+			dmaapi_buf_free_dma(buf);
+		dmaapi_buf_put(buf);
+		cond_resched();
+		spin_lock(&ddev->bufs_lock);
 	}
+	list_splice(&done, &ddev->bufs);
+	spin_unlock(&ddev->bufs_lock);
 	wait_event(ddev->bufs_wq, !atomic_read(&ddev->live_bufs));
 }
 
 static int dmaapi_buf_alloc_dma(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf)
 {
 	struct device *dev = ctx->ddev->dev;
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	/* charged to the caller's memcg (CMA and carve-outs are not) */
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 
 	if (!buf->cached) {
 		buf->cpu_addr = dma_alloc_coherent(dev, buf->size, &buf->dma, gfp);
@@ -110,8 +113,9 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
 		return -EINVAL;
+	/* on the u64 itself: is_power_of_2() truncates to unsigned long */
 	align = cmd->align ? cmd->align : PAGE_SIZE;
-	if (!is_power_of_2(align))
+	if (align & (align - 1))
 		return -EINVAL;
 	if (cmd->length > dmaapi_max_alloc_size ||
 	    align > dmaapi_max_alloc_size)
@@ -126,7 +130,7 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	 */
 	size = max_t(u64, PAGE_ALIGN(cmd->length), align);
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	buf->obj.type = DMAAPI_OBJ_BUF;
@@ -137,10 +141,11 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	kref_init(&buf->ref);
 	buf->ddev = ddev;
 
+	/* the device's mask cannot change under a live allocation */
 	mutex_lock(&ddev->dma_lock);
-	ret = dmaapi_apply_mask(ctx);
+	ret = dmaapi_buf_alloc_dma(ctx, buf);
 	if (!ret)
-		ret = dmaapi_buf_alloc_dma(ctx, buf);
+		atomic_inc(&ddev->live_bufs);
 	mutex_unlock(&ddev->dma_lock);
 	if (ret) {
 		kfree(buf);
@@ -148,7 +153,6 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	}
 
 	kref_get(&ddev->ref);
-	atomic_inc(&ddev->live_bufs);
 	spin_lock(&ddev->bufs_lock);
 	list_add_tail(&buf->node, &ddev->bufs);
 	spin_unlock(&ddev->bufs_lock);
@@ -211,35 +215,40 @@ static const struct vm_operations_struct dmaapi_vm_ops = {
 	.close = dmaapi_vm_close,
 };
 
-/* Remember @mm so that removal can wait for its mmap() to finish. */
+/*
+ * Remember @mm so that removal can wait for its mmap() to finish.  An mm with
+ * no users left cannot be in mmap() any more: it is dropped on the way, so the
+ * list holds only live mms, not every one that ever mapped the file.
+ */
 static int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
 {
-	struct dmaapi_mm_ref *mref, *new;
+	struct dmaapi_mm_ref *mref, *tmp, *new;
+	LIST_HEAD(dead);
+	bool found = false;
 
-	spin_lock(&ctx->mms_lock);
-	list_for_each_entry(mref, &ctx->mms, node) {
-		if (mref->mm == mm) {
-			spin_unlock(&ctx->mms_lock);
-			return 0;
-		}
-	}
-	spin_unlock(&ctx->mms_lock);
-
-	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	new = kmalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	new->mm = mm;
 	spin_lock(&ctx->mms_lock);
-	list_for_each_entry(mref, &ctx->mms, node) {
-		if (mref->mm == mm) {
-			spin_unlock(&ctx->mms_lock);
-			kfree(new);
-			return 0;
-		}
+	list_for_each_entry_safe(mref, tmp, &ctx->mms, node) {
+		if (mref->mm == mm)
+			found = true;
+		else if (!atomic_read(&mref->mm->mm_users))
+			list_move(&mref->node, &dead);
 	}
-	mmgrab(mm);
-	list_add_tail(&new->node, &ctx->mms);
+	if (!found) {
+		mmgrab(mm);
+		list_add_tail(&new->node, &ctx->mms);
+		new = NULL;
+	}
 	spin_unlock(&ctx->mms_lock);
+	kfree(new);
+
+	list_for_each_entry_safe(mref, tmp, &dead, node) {
+		mmdrop(mref->mm);
+		kfree(mref);
+	}
 	return 0;
 }
 

@@ -67,22 +67,6 @@ bool dmaapi_dev_translated(struct device *dev)
 	return domain && domain->type != IOMMU_DOMAIN_IDENTITY;
 }
 
-/*
- * Several files may use one device with different masks: the device carries
- * the mask of the file allocating or mapping.  Called with dev->dma_lock.
- */
-int dmaapi_apply_mask(struct dmaapi_ctx *ctx)
-{
-	struct device *dev = ctx->ddev->dev;
-
-	lockdep_assert_held(&ctx->ddev->dma_lock);
-	if (dma_get_mask(dev) == ctx->mask && dev->coherent_dma_mask == ctx->mask)
-		return 0;
-	if (dma_set_mask_and_coherent(dev, ctx->mask))
-		return -EIO;
-	return 0;
-}
-
 static u32 dmaapi_dev_flags(struct dmaapi_dev *ddev)
 {
 	struct device *dev = ddev->dev;
@@ -104,6 +88,7 @@ static void dmaapi_dev_release(struct kref *ref)
 	struct dmaapi_dev *ddev = container_of(ref, struct dmaapi_dev, ref);
 
 	put_device(ddev->dev);
+	xa_destroy(&ddev->busy_pages);
 	kfree(ddev->name);
 	kfree(ddev);
 }
@@ -124,7 +109,7 @@ static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	/* cyclic: a handle just freed is not named again at once */
 	ret = xa_alloc_cyclic(&ctx->objs, &id, obj,
 			      XA_LIMIT(1, dmaapi_max_handles),
-			      &ctx->next_handle, GFP_KERNEL);
+			      &ctx->next_handle, GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
 		return -ENOMEM;		/* -EBUSY: the handle limit */
 	obj->handle = id;
@@ -196,11 +181,21 @@ static int dmaapi_ioctl_get_info(struct dmaapi_ctx *ctx, void *arg)
 	return 0;
 }
 
+/*
+ * One device, one DMA configuration.  The device's mask is the narrowest mask
+ * of its open files, and it changes only while no file of the device holds an
+ * allocation or a mapping: dma_set_mask() re-evaluates how the DMA layer
+ * treats the device (on 6.11+ it re-arms dev->dma_skip_sync, which would turn
+ * the syncs of live swiotlb-bounced mappings into no-ops).  A file's own mask
+ * is a limit dmaapi checks every address of the file against.
+ */
 static int dmaapi_ioctl_set_mask(struct dmaapi_ctx *ctx, void *arg)
 {
 	struct dmaapi_set_mask *cmd = arg;
 	struct dmaapi_dev *ddev = ctx->ddev;
-	u64 mask = cmd->mask;
+	struct dmaapi_ctx *other;
+	u64 mask = cmd->mask, dev_mask = cmd->mask;
+	bool busy;
 	int ret = 0;
 
 	if (cmd->flags)
@@ -210,9 +205,23 @@ static int dmaapi_ioctl_set_mask(struct dmaapi_ctx *ctx, void *arg)
 		return -EINVAL;
 
 	mutex_lock(&ddev->dma_lock);
-	if (dma_set_mask_and_coherent(ddev->dev, mask))
+	list_for_each_entry(other, &ddev->ctxs, node) {
+		if (other != ctx)
+			dev_mask = min(dev_mask, other->mask);
+	}
+	busy = atomic_read(&ddev->live_bufs) || atomic_read(&ddev->live_maps);
+	if (dev_mask == ddev->mask || (busy && dev_mask > ddev->mask)) {
+		/* within the device's mask: a check of our own */
+	} else if (busy) {
+		ret = -EBUSY;
+	} else if (dma_set_mask_and_coherent(ddev->dev, dev_mask)) {
+		/* the streaming mask may have changed before the coherent one failed */
+		dma_set_mask_and_coherent(ddev->dev, ddev->mask);
 		ret = -EIO;
-	else
+	} else {
+		ddev->mask = dev_mask;
+	}
+	if (!ret)
 		ctx->mask = mask;
 	mutex_unlock(&ddev->dma_lock);
 	return ret;
@@ -404,13 +413,32 @@ static long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd,
 
 /* File operations */
 
+/*
+ * A PCI device masters the bus only while a file of it is open: userspace
+ * programs its DMA through those files' allocations and mappings, which are
+ * freed at close.  Called with ddev->lock.
+ */
+static void dmaapi_dev_set_master(struct dmaapi_dev *ddev, bool on)
+{
+	struct pci_dev *pdev;
+
+	lockdep_assert_held(&ddev->lock);
+	if (!ddev->is_pci)
+		return;
+	pdev = to_pci_dev(ddev->dev);
+	if (on)
+		pci_set_master(pdev);
+	else
+		pci_clear_master(pdev);
+}
+
 static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 {
 	struct miscdevice *misc = filp->private_data;
 	struct dmaapi_dev *ddev = container_of(misc, struct dmaapi_dev, misc);
 	struct dmaapi_ctx *ctx;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->ddev = ddev;
@@ -429,8 +457,14 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 		kfree(ctx);
 		return -ENODEV;
 	}
-	ctx->mask = ddev->probe_mask;
+	/* the first file lets the device master the bus again */
+	if (list_empty(&ddev->ctxs))
+		dmaapi_dev_set_master(ddev, true);
+	/* a new file takes the device's mask: opening changes nothing */
+	mutex_lock(&ddev->dma_lock);
+	ctx->mask = ddev->mask;
 	list_add_tail(&ctx->node, &ddev->ctxs);
+	mutex_unlock(&ddev->dma_lock);
 	mutex_unlock(&ddev->lock);
 
 	filp->private_data = ctx;
@@ -445,16 +479,24 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	struct dmaapi_obj *obj;
 	unsigned long id;
 
-	/* Still on ddev->ctxs: a concurrent remove serialises on ctx->lock. */
+	/*
+	 * The last file of a live device stops its DMA before the memory the
+	 * device may still write goes back to the allocator; ddev->lock keeps
+	 * a new open from turning it on again meanwhile, and a concurrent
+	 * remove out.
+	 */
+	mutex_lock(&ddev->lock);
+	if (list_is_singular(&ddev->ctxs) && !ddev->dead)
+		dmaapi_dev_set_master(ddev, false);
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->objs, id, obj) {
 		xa_erase(&ctx->objs, id);
 		dmaapi_obj_destroy(ctx, obj);
 	}
 	mutex_unlock(&ctx->lock);
-
-	mutex_lock(&ddev->lock);
+	mutex_lock(&ddev->dma_lock);
 	list_del(&ctx->node);
+	mutex_unlock(&ddev->dma_lock);
 	mutex_unlock(&ddev->lock);
 
 	list_for_each_entry_safe(mref, tmp, &ctx->mms, node) {
@@ -584,16 +626,26 @@ static int dmaapi_dev_create(struct device *dev, bool is_default, bool is_pci,
 		return -ENOMEM;
 	}
 	kref_init(&ddev->ref);
+	xa_init(&ddev->busy_pages);
 	ddev->dev = get_device(dev);
 	ddev->is_default = is_default;
 	ddev->is_pci = is_pci;
-	ddev->probe_mask = dma_get_mask(dev);
+	/* what the device was bound with, streaming and coherent alike */
+	ddev->mask = dma_get_mask(dev);
+	if (dev->coherent_dma_mask && dev->coherent_dma_mask < ddev->mask)
+		ddev->mask = dev->coherent_dma_mask;
+	ret = dma_set_mask_and_coherent(dev, ddev->mask);
+	if (ret) {
+		dmaapi_dev_put(ddev);
+		return ret;
+	}
 	if (saved)
 		ddev->saved = *saved;
 	mutex_init(&ddev->lock);
 	INIT_LIST_HEAD(&ddev->ctxs);
 	init_rwsem(&ddev->mmap_sem);
 	mutex_init(&ddev->dma_lock);
+	atomic_set(&ddev->live_maps, 0);
 	spin_lock_init(&ddev->bufs_lock);
 	INIT_LIST_HEAD(&ddev->bufs);
 	atomic_set(&ddev->live_bufs, 0);
@@ -621,6 +673,7 @@ static void dmaapi_save_dma(struct device *dev, struct dmaapi_saved_dma *saved)
 	saved->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
 	saved->coherent_mask = dev->coherent_dma_mask;
 	saved->max_seg = dma_get_max_seg_size(dev);
+	saved->min_align_mask = dma_get_min_align_mask(dev);
 	saved->valid = true;
 }
 
@@ -633,18 +686,24 @@ static void dmaapi_restore_dma(struct device *dev,
 	if (dev->dma_mask)
 		*dev->dma_mask = saved->dma_mask;
 	dev->coherent_dma_mask = saved->coherent_mask;
-	if (dev->dma_parms)
+	if (dev->dma_parms) {
 		dma_set_max_seg_size(dev, saved->max_seg);
+		dma_set_min_align_mask(dev, saved->min_align_mask);
+	}
 }
 
 /*
  * Let one IOMMU mapping cover a whole user buffer: dma_map_sg() merges the
- * segments into one IOVA range only up to the maximum segment size.
+ * segments into one IOVA range only up to the maximum segment size.  And keep
+ * the offset in the page of every address a mapping gets, as nvme does for
+ * its PRPs: swiotlb keeps only the bits of the min_align_mask.
  */
-static void dmaapi_setup_seg_size(struct device *dev)
+static void dmaapi_setup_dma_parms(struct device *dev)
 {
-	if (dev->dma_parms)
-		dma_set_max_seg_size(dev, UINT_MAX);
+	if (!dev->dma_parms)
+		return;
+	dma_set_max_seg_size(dev, UINT_MAX);
+	dma_set_min_align_mask(dev, PAGE_SIZE - 1);
 }
 
 /*
@@ -671,7 +730,7 @@ static int dmaapi_setup_default_dma(struct device *dev)
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(default_mask_bits));
 	if (ret)
 		return ret;
-	dmaapi_setup_seg_size(dev);
+	dmaapi_setup_dma_parms(dev);
 	return 0;
 }
 
@@ -691,6 +750,8 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 	down_write(&ddev->mmap_sem);
 	ddev->dead = true;
 	up_write(&ddev->mmap_sem);
+	/* Stop the device's DMA before its memory is unmapped and freed. */
+	dmaapi_dev_set_master(ddev, false);
 
 	list_for_each_entry(ctx, &ddev->ctxs, node) {
 		/*
@@ -760,7 +821,7 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 		if (ret)
 			goto err_restore;
 	}
-	dmaapi_setup_seg_size(dev);
+	dmaapi_setup_dma_parms(dev);
 	ret = dmaapi_dev_create(dev, false, false, &saved, &ddev);
 	if (ret)
 		goto err_restore;
@@ -827,15 +888,19 @@ static int dmaapi_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
-	pci_set_master(pdev);
-	/* The BARs stay unclaimed: userspace mmaps sysfs resourceN. */
+	/*
+	 * The BARs stay unclaimed: userspace mmaps sysfs resourceN.  Bus
+	 * mastering is on while a file is open; INTx stays masked, as nothing
+	 * here handles it.
+	 */
+	pci_intx(pdev, 0);
 
 	dmaapi_save_dma(dev, &saved);
-	dmaapi_setup_seg_size(dev);
+	dmaapi_setup_dma_parms(dev);
 	ret = dmaapi_dev_create(dev, false, true, &saved, &ddev);
 	if (ret) {
 		dmaapi_restore_dma(dev, &saved);
-		pci_clear_master(pdev);
+		pci_intx(pdev, 1);
 		pci_disable_device(pdev);
 		return ret;
 	}
@@ -847,9 +912,9 @@ static void dmaapi_pci_remove(struct pci_dev *pdev)
 {
 	struct dmaapi_dev *ddev = pci_get_drvdata(pdev);
 
-	dmaapi_dev_remove(ddev);
+	dmaapi_dev_remove(ddev);	/* bus mastering is off */
 	dmaapi_restore_dma(ddev->dev, &ddev->saved);
-	pci_clear_master(pdev);
+	pci_intx(pdev, 1);
 	pci_disable_device(pdev);
 	dmaapi_dev_put(ddev);
 }

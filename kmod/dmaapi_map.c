@@ -11,22 +11,44 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swiotlb.h>
 
 #include "dmaapi.h"
 
-static void dmaapi_umap_account(struct mm_struct *mm, unsigned long npages)
+/*
+ * Pinned pages are charged to the user, as io_uring and iommufd do: the pins
+ * belong to the file, which outlives the mm that made them (fork, exec, fd
+ * passing), so a per-mm charge would vanish with that mm.  The limit is the
+ * caller's RLIMIT_MEMLOCK, unless it has CAP_IPC_LOCK.
+ */
+static int dmaapi_charge_pins(struct user_struct *user, unsigned long npages)
 {
-	if (mmget_not_zero(mm)) {
-		account_locked_vm(mm, npages, false);
-		mmput_async(mm);
-	}
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	bool unlimited = capable(CAP_IPC_LOCK);
+	unsigned long cur, new;
+
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		if (check_add_overflow(cur, npages, &new) ||
+		    (!unlimited && new > limit))
+			return -EPERM;
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+	return 0;
+}
+
+static void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
+{
+	atomic_long_sub(npages, &user->locked_vm);
 }
 
 /*
@@ -70,7 +92,7 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	struct scatterlist *sg = umap->sgt.sgl;
 	phys_addr_t phys;
 	dma_addr_t first, last;
-	u64 limit = ctx->mask;
+	u64 limit = min(ctx->mask, ctx->ddev->mask);
 
 	if (umap->sgt.orig_nents != 1)
 		return false;
@@ -83,45 +105,37 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	    !dmaapi_fits(first, umap->obj.length, limit))
 		return false;
 	if (is_swiotlb_force_bounce(dev) &&
-	    (ctx->mask < DMA_BIT_MASK(32) ||
+	    (limit < DMA_BIT_MASK(32) ||
 	     umap->obj.length > dma_max_mapping_size(dev)))
 		return false;
 	return true;
 }
 
 /*
- * Userspace may map one buffer any number of times, but DMA-API debugging
- * cannot tell overlapping mappings apart: it WARNs past 7 overlapping
- * device-writable ones, and a sync of part of a range that two mappings of
- * any direction cover matches neither ("sync DMA memory it has not
- * allocated": seen on a non-coherent device, where the syncs are real).
- * The pages of every direct mapping are recorded here, and a mapping that
- * would overlap one (or itself: the same page twice) goes through a bounce
- * buffer instead.
- * Without CONFIG_DMA_API_DEBUG nothing is recorded: the pin and the map
- * are all a mapping costs.
+ * Userspace may map one buffer any number of times, but the DMA API does not
+ * support overlapping streaming mappings: the CPU and the device would share
+ * the ownership of cache lines (DMA-API debugging reports it as "cacheline
+ * tracking EEXIST").  The pages of every direct mapping of a device are
+ * recorded, and a mapping that would overlap one (or itself: the same page
+ * twice) goes through a bounce buffer instead, on every kernel alike.
  */
-static DEFINE_XARRAY(dmaapi_busy_pages);
-
-static void dmaapi_unmark_busy(struct dmaapi_umap *umap, unsigned long n)
+static void dmaapi_unmark_busy(struct dmaapi_dev *ddev,
+			       struct dmaapi_umap *umap, unsigned long n)
 {
 	unsigned long i;
 
 	for (i = 0; i < n; i++)
-		xa_erase(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]));
+		xa_erase(&ddev->busy_pages, page_to_pfn(umap->pages[i]));
 }
 
-static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
+static bool dmaapi_mark_busy(struct dmaapi_dev *ddev, struct dmaapi_umap *umap)
 {
 	unsigned long i;
 
-	/* only DMA-API debugging objects to overlaps: no bookkeeping without it */
-	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG))
-		return true;
 	for (i = 0; i < umap->npages; i++) {
-		if (xa_insert(&dmaapi_busy_pages, page_to_pfn(umap->pages[i]),
-			      xa_mk_value(0), GFP_KERNEL | __GFP_NOWARN)) {
-			dmaapi_unmark_busy(umap, i);
+		if (xa_insert(&ddev->busy_pages, page_to_pfn(umap->pages[i]),
+			      xa_mk_value(0), GFP_KERNEL_ACCOUNT | __GFP_NOWARN)) {
+			dmaapi_unmark_busy(ddev, umap, i);
 			return false;
 		}
 	}
@@ -129,54 +143,92 @@ static bool dmaapi_mark_busy(struct dmaapi_umap *umap)
 	return true;
 }
 
-static void dmaapi_release_busy(struct dmaapi_umap *umap)
+static void dmaapi_release_busy(struct dmaapi_dev *ddev,
+				struct dmaapi_umap *umap)
 {
 	if (umap->busy)
-		dmaapi_unmark_busy(umap, umap->npages);
+		dmaapi_unmark_busy(ddev, umap, umap->npages);
 	umap->busy = false;
 }
 
-/* Try to give the device the pages themselves as one range. */
+/*
+ * On a non-coherent device, the device must own every cache line it writes:
+ * a device-writable buffer that starts or ends inside a line shares it with
+ * other CPU data, which the CPU's invalidate or eviction would corrupt.
+ */
+static bool dmaapi_shares_lines(struct device *dev, struct dmaapi_umap *umap)
+{
+	unsigned long line = dma_get_cache_alignment();
+
+	if (dev_is_dma_coherent(dev) || umap->obj.dir == DMA_TO_DEVICE)
+		return false;
+	return (umap->offset | umap->obj.length) & (line - 1);
+}
+
+static void dmaapi_umap_unmap(struct device *dev, struct dmaapi_umap *umap)
+{
+	/* FREE and close do not sync: userspace did not ask for it */
+	if (umap->sg_mapped)
+		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
+				  DMA_ATTR_SKIP_CPU_SYNC);
+	else
+		dma_unmap_page_attrs(dev, umap->dma, umap->obj.length,
+				     umap->obj.dir, DMA_ATTR_SKIP_CPU_SYNC);
+}
+
+/*
+ * Try to give the device the pages themselves as one range: through the
+ * IOMMU as a scatterlist, or, physically contiguous, as one page range
+ * (dma_map_page), which is what lets SYNC sync part of it.
+ */
 static bool dmaapi_umap_try_direct(struct dmaapi_ctx *ctx,
 				   struct dmaapi_umap *umap, u64 align)
 {
-	struct device *dev = ctx->ddev->dev;
-	struct scatterlist *sg;
+	struct dmaapi_dev *ddev = ctx->ddev;
+	struct device *dev = ddev->dev;
+	struct scatterlist *sg = umap->sgt.sgl;
 	bool translated = dmaapi_dev_translated(dev);
 	dma_addr_t dma;
 
+	if (dmaapi_shares_lines(dev, umap))
+		return false;
 	if (!translated && !dmaapi_direct_ok(ctx, umap))
 		return false;
-	if (!dmaapi_mark_busy(umap))
+	if (!dmaapi_mark_busy(ddev, umap))
 		return false;
-	/*
-	 * Userspace may map the same memory more than once (two handles, two
-	 * processes): DMA-API debug refuses overlapping cachelines unless the
-	 * map skips the CPU sync, so map that way and do the sync below.
-	 */
-	if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir,
-			    DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC)) {
-		dmaapi_release_busy(umap);
-		return false;
-	}
 
-	sg = umap->sgt.sgl;
-	dma = sg_dma_address(sg);
-	if (umap->sgt.nents != 1 || sg_dma_len(sg) != umap->obj.length ||
-	    !dmaapi_fits(dma, umap->obj.length, ctx->mask) ||
-	    (dma & (align - 1))) {
-		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
-				  DMA_ATTR_SKIP_CPU_SYNC);
-		dmaapi_release_busy(umap);
-		return false;
+	if (translated) {
+		if (dma_map_sgtable(dev, &umap->sgt, umap->obj.dir,
+				    DMA_ATTR_NO_WARN))
+			goto err_busy;
+		umap->sg_mapped = true;
+		dma = sg_dma_address(sg);
+		umap->dma = dma;
+		if (umap->sgt.nents != 1 || sg_dma_len(sg) != umap->obj.length)
+			goto err_unmap;
+	} else {
+		dma = dma_map_page_attrs(dev, sg_page(sg), sg->offset,
+					 umap->obj.length, umap->obj.dir,
+					 DMA_ATTR_NO_WARN);
+		if (dma_mapping_error(dev, dma))
+			goto err_busy;
+		umap->dma = dma;
 	}
-	dma_sync_sgtable_for_device(dev, &umap->sgt, umap->obj.dir);
-	umap->dma = dma;
+	if (!dmaapi_fits(dma, umap->obj.length, ctx->mask) ||
+	    (dma & (align - 1)))
+		goto err_unmap;
 	umap->need_sync = dma_need_sync(dev, dma);
 	/* dma-direct bounced it through swiotlb */
 	if (!translated && dma != phys_to_dma(dev, sg_phys(sg)))
 		umap->bounced = true;
 	return true;
+
+err_unmap:
+	dmaapi_umap_unmap(dev, umap);
+	umap->sg_mapped = false;
+err_busy:
+	dmaapi_release_busy(ddev, umap);
+	return false;
 }
 
 /* Bounce through a coherent buffer; ERANGE/EDOM leave dma_addr in @dma. */
@@ -184,13 +236,18 @@ static int dmaapi_umap_bounce(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 			      u64 align, dma_addr_t *dma)
 {
 	struct device *dev = ctx->ddev->dev;
+	u64 size;
 
-	/* at least @align bytes: dma_alloc_coherent() aligns to the size order */
-	umap->bounce_size = max_t(u64, PAGE_ALIGN(umap->offset + umap->obj.length),
-				  align);
+	/*
+	 * At least @align bytes: dma_alloc_coherent() aligns to the size order.
+	 * MAP_USER bounds the length and @align by max_alloc_size (below
+	 * 4 GiB), so the size fits a size_t on every architecture.
+	 */
+	size = max_t(u64, PAGE_ALIGN(umap->offset + umap->obj.length), align);
+	umap->bounce_size = size;
 	umap->bounce = dma_alloc_coherent(dev, umap->bounce_size,
 					  &umap->bounce_dma,
-					  GFP_KERNEL | __GFP_NOWARN);
+					  GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!umap->bounce)
 		return -ENOMEM;
 	*dma = umap->bounce_dma + umap->offset;
@@ -221,22 +278,22 @@ void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 		dma_free_coherent(dev, umap->bounce_size, umap->bounce,
 				  umap->bounce_dma);
 	else
-		dma_unmap_sgtable(dev, &umap->sgt, umap->obj.dir,
-				  DMA_ATTR_SKIP_CPU_SYNC);
-	dmaapi_release_busy(umap);
+		dmaapi_umap_unmap(dev, umap);
+	dmaapi_release_busy(ctx->ddev, umap);
 	umap->bounce = NULL;
 	sg_free_table(&umap->sgt);
 	unpin_user_pages_dirty_lock(umap->pages, umap->npages,
 				    umap->obj.dir != DMA_TO_DEVICE);
-	dmaapi_umap_account(umap->mm, umap->npages);
+	dmaapi_uncharge_pins(umap->user, umap->npages);
 	umap->live = false;
+	atomic_dec(&ctx->ddev->live_maps);
 }
 
 void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 {
 	dmaapi_umap_release(ctx, umap);
 	kvfree(umap->pages);
-	mmdrop(umap->mm);
+	free_uid(umap->user);
 	kfree(umap);
 }
 
@@ -259,13 +316,13 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	int ret;
 
 	umap->pages = kvmalloc_array(umap->npages, sizeof(*umap->pages),
-				     GFP_KERNEL | __GFP_NOWARN);
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!umap->pages)
 		return -ENOMEM;
 
-	/* its only failure: over RLIMIT_MEMLOCK without CAP_IPC_LOCK */
-	if (account_locked_vm(umap->mm, umap->npages, true))
-		return -EPERM;
+	ret = dmaapi_charge_pins(umap->user, umap->npages);
+	if (ret)
+		return ret;
 
 	/*
 	 * The device must see what the process writes to the buffer later:
@@ -283,7 +340,7 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 
 	ret = sg_alloc_table_from_pages(&umap->sgt, umap->pages, umap->npages,
 					umap->offset, umap->obj.length,
-					GFP_KERNEL | __GFP_NOWARN);
+					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (ret) {
 		unpin_user_pages(umap->pages, umap->npages);
 		goto err_unaccount;
@@ -291,7 +348,7 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	return 0;
 
 err_unaccount:
-	account_locked_vm(umap->mm, umap->npages, false);
+	dmaapi_uncharge_pins(umap->user, umap->npages);
 	return ret;
 }
 
@@ -308,10 +365,12 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
 		return -EINVAL;
+	/* on the u64 itself: is_power_of_2() truncates to unsigned long */
 	align = cmd->align ? cmd->align : 1;
-	if (!is_power_of_2(align))
+	if (align & (align - 1))
 		return -EINVAL;
-	if (cmd->length > dmaapi_max_alloc_size)
+	if (cmd->length > dmaapi_max_alloc_size ||
+	    align > dmaapi_max_alloc_size)
 		return -ENOMEM;
 	if (check_add_overflow(cmd->uaddr, cmd->length, &end) ||
 	    end > TASK_SIZE)
@@ -321,7 +380,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	if (!current->mm)
 		return -EFAULT;
 
-	umap = kzalloc(sizeof(*umap), GFP_KERNEL);
+	umap = kzalloc(sizeof(*umap), GFP_KERNEL_ACCOUNT);
 	if (!umap)
 		return -ENOMEM;
 	umap->obj.type = DMAAPI_OBJ_UMAP;
@@ -329,17 +388,18 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	umap->obj.dir = cmd->direction;
 	umap->offset = offset_in_page(cmd->uaddr);
 	umap->npages = (umap->offset + cmd->length + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	umap->mm = current->mm;
-	mmgrab(umap->mm);
+	umap->user = get_uid(current_user());
 
 	ret = dmaapi_umap_pin(umap, cmd->uaddr);
 	if (ret)
 		goto err_free;
 
+	/* the device's mask cannot change under a live mapping */
 	mutex_lock(&ddev->dma_lock);
-	ret = dmaapi_apply_mask(ctx);
-	if (!ret && !dmaapi_umap_try_direct(ctx, umap, align))
+	if (!dmaapi_umap_try_direct(ctx, umap, align))
 		ret = dmaapi_umap_bounce(ctx, umap, align, &dma);
+	if (!ret)
+		atomic_inc(&ddev->live_maps);
 	mutex_unlock(&ddev->dma_lock);
 	if (ret) {
 		if (ret == -ERANGE || ret == -EDOM) {
@@ -349,7 +409,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 		}
 		sg_free_table(&umap->sgt);
 		unpin_user_pages(umap->pages, umap->npages);
-		account_locked_vm(umap->mm, umap->npages, false);
+		dmaapi_uncharge_pins(umap->user, umap->npages);
 		goto err_free;
 	}
 	umap->live = true;
@@ -368,41 +428,31 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 
 err_free:
 	kvfree(umap->pages);
-	mmdrop(umap->mm);
+	free_uid(umap->user);
 	kfree(umap);
 	return ret;
 }
 
 /*
- * Sync a direct mapping: the DMA range is contiguous, the physical one need
- * not be (IOMMU), and the DMA API syncs one physically contiguous range per
- * call, so walk the CPU scatterlist.
+ * Sync a direct mapping.  A page range may be synced in part; a scatterlist
+ * (IOMMU) only whole, with the parameters it was mapped with.
  */
 static void dmaapi_umap_sync_direct(struct device *dev,
 				    struct dmaapi_umap *umap, u64 offset,
 				    u64 length, bool for_cpu)
 {
-	u64 end = offset + length, pos = 0;
-	struct scatterlist *sg;
-	unsigned int i;
-
-	for_each_sgtable_sg(&umap->sgt, sg, i) {
-		u64 from = max(offset, pos);
-		u64 to = min(end, pos + sg->length);
-
-		if (from < to) {
-			if (for_cpu)
-				dma_sync_single_for_cpu(dev, umap->dma + from,
-							to - from,
-							umap->obj.dir);
-			else
-				dma_sync_single_for_device(dev, umap->dma + from,
-							   to - from,
-							   umap->obj.dir);
-		}
-		pos += sg->length;
-		if (pos >= end)
-			break;
+	if (umap->sg_mapped) {
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(dev, &umap->sgt, umap->obj.dir);
+		else
+			dma_sync_sgtable_for_device(dev, &umap->sgt,
+						    umap->obj.dir);
+	} else if (for_cpu) {
+		dma_sync_single_range_for_cpu(dev, umap->dma, offset, length,
+					      umap->obj.dir);
+	} else {
+		dma_sync_single_range_for_device(dev, umap->dma, offset, length,
+						 umap->obj.dir);
 	}
 }
 

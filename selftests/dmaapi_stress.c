@@ -92,7 +92,7 @@ static bool documented(int e)
 	switch (e) {
 	case ENOTTY: case E2BIG: case EINVAL: case EOPNOTSUPP: case ENOENT: case ENOMEM:
 	case EOVERFLOW: case ERANGE: case EDOM: case EFAULT: case EIO: case ENODEV:
-	case EPERM:
+	case EPERM: case EBUSY:
 		return true;
 	}
 	return false;

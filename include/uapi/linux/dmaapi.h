@@ -9,6 +9,10 @@
  * longer one if the bytes it does not know are zero.  Output fields are
  * written back up to min(size, kernel size).
  *
+ * A bound PCI device masters the bus only while a file of its node is open:
+ * the last close clears bus mastering before the file's memory is freed, as
+ * does unbinding, and the next open sets it again.  Its INTx stays masked.
+ *
  * DOC: General ioctl format and errors
  *
  * ENOTTY     unknown ioctl command
@@ -20,6 +24,7 @@
  * EOPNOTSUPP an unknown flag bit, or a known flag this device cannot honour
  * ENOENT     no object with this handle in this file
  * ENOMEM     out of memory, or the module's size or handle limit is reached
+ *            (a length or an alignment above max_alloc_size)
  * EOVERFLOW  offset + length wraps around or ends past the object
  * ERANGE     the DMA address the kernel produced does not fit the file's DMA
  *            mask; nothing is kept, and the offending address is written
@@ -28,6 +33,8 @@
  *            nothing is kept, and the address is written back in dma_addr
  * EFAULT     a user pointer is bad or its pages cannot be pinned
  * EIO        the DMA layer refused the device's mask or a mapping
+ * EBUSY      SET_MASK would narrow the device's mask while a file of the
+ *            device holds an allocation or a mapping
  * ENODEV     the device was unbound or removed; only close() and FREE work
  * EACCES     opening the node without permission: it is root's (mode 0600)
  *            unless a udev rule grants a group access
@@ -73,7 +80,7 @@ enum {
  * @api_version: DMAAPI_API_VERSION of the module (out)
  * @page_size: kernel page size; mmap offsets and lengths are multiples (out)
  * @dma_mask: the mask this file allocates and maps under (out)
- * @device_mask: the device's streaming DMA mask (out)
+ * @device_mask: the device's DMA mask, never wider than @dma_mask (out)
  * @bus_limit: the bus's DMA limit, 0 if none (out)
  * @dev_flags: DMAAPI_DEV_* (out)
  * @max_handles: most live handles one file may hold (out)
@@ -105,10 +112,20 @@ struct dmaapi_info {
  * @flags: must be 0
  * @mask: DMA mask, a contiguous run of low bits (2^n - 1, n >= 12)
  *
- * Sets the device's streaming and coherent mask (dma_set_mask_and_coherent)
- * and makes @mask the limit every later allocation and mapping of this file
- * is checked against.  EIO if the platform cannot address memory under
- * @mask.
+ * Makes @mask the limit every later allocation and mapping of this file is
+ * checked against (ERANGE past it).
+ *
+ * One device has one DMA configuration, whatever its files do: the device's
+ * streaming and coherent mask (dma_set_mask_and_coherent) is the narrowest
+ * mask of its open files, and it changes only while no file of the device
+ * holds an allocation or a mapping, so no open, SET_MASK or mapping of one
+ * file changes how another file's mappings are synced.  A new file starts
+ * with the device's mask (GET_INFO device_mask), and opening changes nothing.
+ * A @mask at least as wide as the device's always succeeds and leaves the
+ * device as it is while anything is allocated or mapped (it is widened by the
+ * next SET_MASK on an idle device); a narrower one fails with EBUSY then.
+ * EIO if the platform cannot address memory under the mask the device would
+ * get.
  */
 struct dmaapi_set_mask {
 	__u32 size;
@@ -181,7 +198,8 @@ struct dmaapi_free {
  * @length: its length in bytes, > 0
  * @direction: DMAAPI_DIR_*
  * @handle: id of the new mapping, never 0 (out)
- * @align: required alignment of the DMA address, a power of two, 0 = none
+ * @align: required alignment of the DMA address, a power of two, 0 = none;
+ *         ENOMEM above max_alloc_size, as for DMAAPI_IOCTL_ALLOC
  * @dma_addr: the device's address of @uaddr (out; also on ERANGE, EDOM)
  * @out_flags: DMAAPI_OUT_* (out)
  * @__reserved: must be 0
@@ -191,8 +209,15 @@ struct dmaapi_free {
  * under the mask, the kernel bounces through a contiguous buffer of its own:
  * the map and DMAAPI_IOCTL_SYNC copy between the two exactly as swiotlb does
  * (for device: user to bounce for TO_DEVICE and BIDIRECTIONAL; for CPU:
- * bounce to user for FROM_DEVICE and BIDIRECTIONAL).  The bounce buffer keeps
- * the sub-page offset of @uaddr.
+ * bounce to user for FROM_DEVICE and BIDIRECTIONAL).  On every path (IOMMU,
+ * direct, swiotlb, the kernel's own bounce buffer) @dma_addr has the offset in
+ * the page of @uaddr, so a device that chains pages (a PRP list) can use it;
+ * an @align above that offset's alignment then fails with EDOM.  The kernel
+ * also bounces a mapping that overlaps another direct mapping of the device
+ * (the DMA API does not support overlapping streaming mappings), and, on a
+ * device that is not cache-coherent, a FROM_DEVICE or BIDIRECTIONAL buffer
+ * that starts or ends inside a cache line, which the device cannot own alone.
+ * The choice is the same on every kernel configuration.
  */
 struct dmaapi_map_user {
 	__u32 size;
