@@ -130,6 +130,8 @@ for f in ../man/*.3; do
 done | sort -u >"$out/man"
 check "every exported function has a man page (man/*.3 NAME)" \
 	sh -c "missing=\$(comm -23 '$out/exported' '$out/man'); [ -z \"\$missing\" ] || { echo \$missing; false; }"
+check "every man page names dmaapi $VERSION" sh -c \
+	"for f in ../man/*.3; do grep -q '\"dmaapi $VERSION\"' \$f || { echo \$f; exit 1; }; done"
 if command -v groff >/dev/null; then
 	for f in ../man/*.3; do
 		check "groff -man -ww -z $(basename "$f"): no warnings" \
