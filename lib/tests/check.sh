@@ -101,6 +101,18 @@ cross_run() { # ARCH GCC VARIANT "QEMU..." PACKAGES
 	if [ -x "$out/$arch-tests-$v" ]; then
 		echo "($arch-$v runs under $qemu)"
 		suite "$arch-$v" "$qemu" "$out/$arch-tests-$v"
+		if [ "$v" = inline ]; then
+			case $arch in
+			aarch64) barrier_insns aarch64-linux-gnu-objdump "$out/$arch-tests-$v" \
+				"dmaapi_wmb:dmb_oshst dmaapi_rmb:dmb_oshld dmaapi_mb:dmb_osh dmaapi_dma_wmb:dmb_oshst dmaapi_dma_rmb:dmb_oshld" ;
+				# lib/arch.c: clean for flush, clean+invalidate (EL0 has
+				# no dc ivac) otherwise, completed by dsb sy
+				barrier_insns aarch64-linux-gnu-objdump "$out/$arch-tests-$v" \
+					"dmaapi__arch_flush:dc_cvac dmaapi__arch_flush:dsb_sy dmaapi__arch_invalidate:dc_civac dmaapi__arch_invalidate:dsb_sy dmaapi__arch_flush_invalidate:dc_civac dmaapi__arch_flush_invalidate:dsb_sy" ;;
+			armhf) barrier_insns arm-linux-gnueabihf-objdump "$out/$arch-tests-$v" \
+				"dmaapi_wmb:dsb_st dmaapi_rmb:dsb_sy dmaapi_mb:dsb_sy dmaapi_dma_wmb:dmb_oshst dmaapi_dma_rmb:dmb_osh" ;;
+			esac
+		fi
 	else
 		not_ok "$arch-$v: cross build" "$(tail -n 5 "$out/$arch-$v-build.log" | tr '\n' ' ')"
 	fi
@@ -139,6 +151,38 @@ if command -v groff >/dev/null; then
 	done
 else
 	not_ok "man pages render" "groff not found (Debian package groff)"
+fi
+
+# The barriers are the instructions the header promises (an empty one is
+# invisible to any run): disassemble the exported symbols.
+# barrier_insns OBJDUMP FILE "sym:insn ..." (insn "" = no fence at all)
+barrier_insns() {
+	od=$1 file=$2
+	for pair in $3; do
+		sym=${pair%%:*}
+		want=$(echo "${pair#*:}" | tr _ ' ')
+		body=$("$od" -d --no-show-raw-insn "$file" 2>/dev/null |
+			awk -v s="<$sym>:" '$2 == s {p = 1; next} p && /^$/ {exit} p' | tr '\t' ' ' |
+			tr -s ' ')
+		if [ -z "$body" ]; then
+			not_ok "$sym in $(basename "$file"): not found"
+		elif [ -z "$want" ]; then
+			if echo "$body" | grep -qE 'fence|dmb|dsb|lock'; then
+				not_ok "$sym: a compiler barrier only" "$body"
+			else
+				ok "$sym: a compiler barrier only"
+			fi
+		elif echo "$body" | grep -qE ": $want( |,|\$)"; then
+			ok "$sym: $want"
+		else
+			not_ok "$sym: $want" "$(echo "$body" | tr '\n' ' ')"
+		fi
+	done
+}
+if [ "$(uname -m)" = x86_64 ]; then
+	stage "barrier instructions, x86-64"
+	barrier_insns objdump "$REALNAME" \
+		"dmaapi_wmb:sfence dmaapi_rmb:lfence dmaapi_mb:mfence dmaapi_dma_wmb: dmaapi_dma_rmb:"
 fi
 
 # ---------------------------------------------------------------------------

@@ -548,6 +548,50 @@ static void backend_robustness(void)
 	}
 }
 
+/* A success leaves errno as it was, whatever the backend did to it. */
+static void errno_kept(void)
+{
+	struct tracking t;
+	struct dmaapi_device *dev = NULL;
+	struct dmaapi_array *a = NULL;
+	struct dmaapi_map *m = NULL;
+	uint32_t v = 3, buf[4] = { 0 };
+	int custom;
+
+	t_group("successful calls keep errno");
+	for (custom = 0; custom < 2; custom++) {
+		tracking_init(&t, custom);
+		t.sync_clobbers_errno = true;
+		CHECK_EQ(dmaapi_device_new(~0ULL, &t.ops, &t, &dev), 0);
+		errno = EAGAIN;
+		CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 4, 4, DMAAPI_BIDIRECTIONAL, &a), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_array_set(a, 1, &v), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_array_read(a, 1, &v), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_map_single_array(dev, buf, 4, 4, 4, DMAAPI_FROM_DEVICE, &m), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_map_prepare_read_all(m), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_map_confirm_write_all(m), 0);
+		CHECK_EQ(errno, EAGAIN);
+		dmaapi_map_free(m);
+		dmaapi_array_free(a);
+		dmaapi_device_close(dev);
+	}
+	/* dirty memory: zeroed and written back, errno still kept */
+	tracking_init(&t, true);
+	t.sync_clobbers_errno = true;
+	t.dirty_alloc = true;
+	CHECK_EQ(dmaapi_device_new(~0ULL, &t.ops, &t, &dev), 0);
+	errno = EAGAIN;
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 4, 4, DMAAPI_TO_DEVICE, &a), 0);
+	CHECK_EQ(errno, EAGAIN);
+	dmaapi_array_free(a);
+	dmaapi_device_close(dev);
+}
+
 /* Last error is per thread: a success does not clear it. */
 static void last_error_sticky(void)
 {
@@ -567,5 +611,6 @@ void suite_errors(void)
 	mask_align_checks();
 	backend_errors();
 	backend_robustness();
+	errno_kept();
 	last_error_sticky();
 }

@@ -54,6 +54,8 @@ static int t_alloc(void *ctx, uint64_t dma_mask, struct dmaapi_region *r)
 	ret = injected_failure(t, r);
 	if (ret)
 		return ret;
+	if (t->sync_clobbers_errno)
+		errno = ENOTTY;
 	if (t->null_cpu) {
 		r->cpu_addr = NULL;
 		r->dma_addr = next_addr(t, r->size, r->align);
@@ -94,6 +96,8 @@ static int t_map(void *ctx, uint64_t dma_mask, struct dmaapi_region *r)
 	ret = injected_failure(t, r);
 	if (ret)
 		return ret;
+	if (t->sync_clobbers_errno)
+		errno = ENOTTY;
 	r->dma_addr = next_addr(t, r->size, r->align);
 	r->cookie = ++t->maps;
 	if (t->no_sync)

@@ -43,7 +43,7 @@ struct tracking {
 	int sync_fail_code;	/* != 0: prepare_read/confirm_write fail */
 	bool dirty_alloc;	/* alloc: memory full of 0xaa, DMAAPI_REGION_ZEROED not set */
 	bool null_cpu;		/* alloc: succeed with cpu_addr NULL (a broken backend) */
-	bool sync_clobbers_errno; /* syncs and info succeed leaving errno = ENOTTY */
+	bool sync_clobbers_errno; /* alloc, map, syncs, info succeed leaving errno = ENOTTY */
 
 	unsigned allocs, deallocs, maps, unmaps;
 	uint32_t last_flags;	/* region flags seen by the last alloc/map */
