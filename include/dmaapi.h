@@ -37,6 +37,33 @@
  * device (and its file descriptor) goes away with its last container.
  * Every pointer a getter returns is owned by the object it came from and
  * stays valid until that object is freed.
+ *
+ * Ordering against the device: syncs make data visible, they do not order
+ * it.  Coherent memory is never synced, so between a CPU access to DMA
+ * memory and an access to the device's registers (or to a status word the
+ * device writes) the driver needs a barrier, exactly as a kernel driver
+ * does:
+ *
+ *   fill buffers / descriptors;  dmaapi_wmb();  write the doorbell register
+ *   read the status register;    dmaapi_rmb();  read what the device wrote
+ *   write descriptor fields;     dmaapi_dma_wmb();  write its OWN bit
+ *   read a descriptor's OWN bit; dmaapi_dma_rmb();  read its other fields
+ *
+ * An element access of an array, box or mapped array whose element is 1,
+ * 2 or 4 bytes (and 8 bytes on 64-bit targets), at a naturally aligned
+ * address, is one single-copy-atomic load or store: a status word the
+ * device updates is never read torn.  Larger elements are copied bytewise
+ * in no particular order.
+ *
+ * fork(): containers and devices belong to the process that created them.
+ * A child inherits the file descriptor and the shared mappings, but must
+ * not sync, free or map through them (freeing in the child frees the
+ * parent's kernel object, which shares the open file); it may only exit or
+ * exec.  The node is opened O_CLOEXEC.
+ *
+ * Language: C99 or later, or C++11 or later (GCC or Clang).  The macros
+ * that take a type (DMAAPI_ARRAY_ZERO ...) use _Alignof in C11, alignof in
+ * C++ and __alignof__ in older C.
  */
 #ifndef DMAAPI_H
 #define DMAAPI_H
@@ -48,6 +75,21 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* The ABI version of this header: a program using a call marked "since
+ * 1.N" needs a library with DMAAPI_ABI_MINOR >= N (the symbol version
+ * DMAAPI_1.N says so at load time). */
+#define DMAAPI_ABI_MAJOR 1
+#define DMAAPI_ABI_MINOR 1
+
+/* Alignment of a type, for the macros below. */
+#if defined(__cplusplus)
+#define DMAAPI_ALIGNOF(T) alignof(T)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define DMAAPI_ALIGNOF(T) _Alignof(T)
+#else
+#define DMAAPI_ALIGNOF(T) __alignof__(T)
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -75,7 +117,13 @@ enum dmaapi_error_code {
 	DMAAPI_ERR_SYSTEM,             /* the OS refused: sys_errno says why */
 };
 
-/** Details of a failure; see dmaapi_last_error(). */
+/**
+ * struct dmaapi_error - details of a failure; see dmaapi_last_error().
+ *
+ * For DMA_MASK, @addr is the first address found beyond @mask: the region's
+ * start if the start is beyond it, else its last byte (the end is what
+ * overflowed).  For ALIGN it is the misaligned address.
+ */
 struct dmaapi_error {
 	int code;          /* DMAAPI_ERR_*, positive */
 	int sys_errno;     /* for DMAAPI_ERR_SYSTEM, and the errno behind any code */
@@ -137,6 +185,11 @@ const char *dmaapi_version(void);
 /* The backend bounces the region through its own buffer (informational,
  * set by the backend). */
 #define DMAAPI_REGION_BOUNCED (1U << 3)
+/* alloc_coherent: the backend's memory is already zero (set by the backend;
+ * the kernel's is).  Without it the library zeroes the allocation itself
+ * and, where the region needs syncs, writes the zeros back (flush_invalidate,
+ * or the default one) before handing it out.  Since 1.1. */
+#define DMAAPI_REGION_ZEROED (1U << 4)
 
 /**
  * struct dmaapi_region - one allocation or mapping, shared by the library
@@ -203,14 +256,20 @@ struct dmaapi_device_info {
 
 /**
  * struct dmaapi_ops - a DMA backend, the crate's DmaOp trait.
+ * @size: sizeof(struct dmaapi_ops) as the backend was compiled, so that
+ *     callbacks can be added at the end: the library reads only the first
+ *     @size bytes and treats later callbacks as NULL.  0 means the 1.0
+ *     layout (@page_size .. @info).  A @size the library does not know is
+ *     refused unless every byte past its own struct is zero.
  *
- * Every callback gets the @ctx given to dmaapi_device_new() first.  Callbacks
+ * The library copies the struct in dmaapi_device_new(); @ctx must stay
+ * valid until the device is gone.  Every callback gets the @ctx given to dmaapi_device_new() first.  Callbacks
  * returning int return 0 or a negative DMAAPI_ERR_* code; for
  * -DMAAPI_ERR_SYSTEM they leave errno set to the reason (the library copies
  * errno into sys_errno for every code).  The library fills mask/required of
- * dmaapi_last_error() itself.  The ops struct and @ctx must stay valid until
- * the device is gone (after dmaapi_device_close() and the last container's
- * free).
+ * dmaapi_last_error() itself, and restores the caller's errno after a
+ * callback that succeeded.  @ctx must stay valid until the device is gone
+ * (after dmaapi_device_close() and the last container's free).
  *
  * Required:
  * @page_size: the backend's page size in bytes.
@@ -220,11 +279,15 @@ struct dmaapi_device_info {
  *     DMAAPI_REGION_NEED_SYNC if syncs are no-ops.  Must leave the buffer's
  *     contents visible to the device as a confirm_write would.
  * @unmap_single: undo map_single, without syncing.
- * @alloc_coherent: allocate @r->size bytes of ZEROED memory visible to the
- *     device, for @dma_mask and @r->align: set @r->cpu_addr, @r->dma_addr,
- *     optionally @r->cookie, and clear DMAAPI_REGION_NEED_SYNC if syncs are
- *     no-ops (coherent memory).  DMAAPI_REGION_CACHED in @r->flags asks for
- *     cached memory.  Running out of memory is -DMAAPI_ERR_NO_MEMORY.
+ * @alloc_coherent: allocate @r->size bytes of memory visible to the
+ *     device, for @dma_mask and @r->align: set @r->cpu_addr (not NULL),
+ *     @r->dma_addr, optionally @r->cookie, and clear DMAAPI_REGION_NEED_SYNC
+ *     if syncs are no-ops (coherent memory).  Set DMAAPI_REGION_ZEROED if
+ *     the memory is already zero; otherwise the library zeroes it (as the
+ *     crate's DCommon::new_zero does).  DMAAPI_REGION_CACHED in @r->flags
+ *     asks for cached memory.  Running out of memory is
+ *     -DMAAPI_ERR_NO_MEMORY.  A success with a NULL @r->cpu_addr is undone
+ *     (dealloc_coherent) and reported as NO_MEMORY.
  * @dealloc_coherent: free what alloc_coherent returned.
  *
  * Whatever the backend returns, the library checks that
@@ -238,8 +301,9 @@ struct dmaapi_device_info {
  * @invalidate: drop CPU cache lines for the range so the CPU sees what the
  *     device wrote.  Default: on aarch64 "dc civac" per line (EL0 cannot
  *     "dc ivac"), then a full memory barrier.
- * @flush_invalidate: both at once.  Kept for parity with DmaOp; the
- *     library's defaults do not call it.
+ * @flush_invalidate: both at once.  Called once after the library zeroed
+ *     an allocation that needs syncs.  Default: on aarch64 "dc civac" per
+ *     line between full barriers.
  * @prepare_read: the device wrote [@offset, @offset + @size) of @r, the CPU
  *     is about to read it (dma_sync_single_range_for_cpu).  Default: invalidate
  *     for FROM_DEVICE and BIDIRECTIONAL, nothing for TO_DEVICE.
@@ -253,6 +317,7 @@ struct dmaapi_device_info {
  *     set page_size, dma_mask and device_mask.  Default: nothing more.
  */
 struct dmaapi_ops {
+	size_t size;
 	size_t (*page_size)(void *ctx);
 	int (*map_single)(void *ctx, uint64_t dma_mask, struct dmaapi_region *r);
 	void (*unmap_single)(void *ctx, struct dmaapi_region *r);
@@ -268,6 +333,8 @@ struct dmaapi_ops {
 			     size_t size);
 	int (*info)(void *ctx, struct dmaapi_device_info *info);
 };
+/* The size of the 1.0 layout: what @size = 0 stands for. */
+#define DMAAPI_OPS_SIZE_1_0 (offsetof(struct dmaapi_ops, info) + sizeof(void (*)(void)))
 
 /* ------------------------------------------------------------------------ */
 /* Devices                                                                   */
@@ -284,8 +351,9 @@ struct dmaapi_device;
  * @out: receives the new device; the caller owns it and releases it with
  *       dmaapi_device_close()
  *
- * Opens the node O_RDWR | O_CLOEXEC and checks the module's API version
- * (DMAAPI_ERR_SYSTEM with EPROTO on a mismatch).  Errors: NULL_POINTER
+ * Opens the node O_RDWR | O_CLOEXEC and checks the module's API version:
+ * the module reports (major << 16) | minor (a plain 1 is 1.0); any minor of
+ * major 1 is accepted, another major is DMAAPI_ERR_SYSTEM with EPROTO.  Errors: NULL_POINTER
  * (@out NULL), SYSTEM (open or ioctl failed: ENOENT no such node, EACCES,
  * EIO mask refused by the platform, EINVAL bad mask, ...), NO_MEMORY.
  */
@@ -299,7 +367,8 @@ int dmaapi_device_open(const char *name, uint64_t dma_mask, struct dmaapi_device
  * @out: receives the new device, released with dmaapi_device_close()
  *
  * Errors: NULL_POINTER (@ops or @out NULL, or a required callback missing),
- * NO_MEMORY.
+ * LAYOUT (@ops->size too small, or larger with non-zero bytes this library
+ * does not know), NO_MEMORY.
  */
 int dmaapi_device_new(uint64_t dma_mask, const struct dmaapi_ops *ops, void *ctx,
 		      struct dmaapi_device **out);
@@ -359,7 +428,7 @@ int dmaapi_array_zero_with_align(struct dmaapi_device *dev, size_t elem_size, si
 				 size_t align, enum dmaapi_direction dir,
 				 struct dmaapi_array **out);
 #define DMAAPI_ARRAY_ZERO(dev, T, len, dir, out) \
-	dmaapi_array_zero_with_align((dev), sizeof(T), (len), _Alignof(T), (dir), (out))
+	dmaapi_array_zero_with_align((dev), sizeof(T), (len), DMAAPI_ALIGNOF(T), (dir), (out))
 
 /**
  * dmaapi_array_zero_with_flags() - dmaapi_array_zero_with_align() with
@@ -374,7 +443,7 @@ int dmaapi_array_cached_zero_with_align(struct dmaapi_device *dev, size_t elem_s
 					size_t len, size_t align, enum dmaapi_direction dir,
 					struct dmaapi_array **out);
 #define DMAAPI_ARRAY_CACHED_ZERO(dev, T, len, dir, out) \
-	dmaapi_array_cached_zero_with_align((dev), sizeof(T), (len), _Alignof(T), (dir), (out))
+	dmaapi_array_cached_zero_with_align((dev), sizeof(T), (len), DMAAPI_ALIGNOF(T), (dir), (out))
 
 /**
  * dmaapi_array_read() - copy element @index to @value_out (elem_size bytes).
@@ -460,7 +529,7 @@ struct dmaapi_box;
 int dmaapi_box_zero_with_align(struct dmaapi_device *dev, size_t size, size_t align,
 			       enum dmaapi_direction dir, struct dmaapi_box **out);
 #define DMAAPI_BOX_ZERO(dev, T, dir, out) \
-	dmaapi_box_zero_with_align((dev), sizeof(T), _Alignof(T), (dir), (out))
+	dmaapi_box_zero_with_align((dev), sizeof(T), DMAAPI_ALIGNOF(T), (dir), (out))
 
 /** dmaapi_box_zero_with_flags() - with DMAAPI_MEM_* @flags. */
 int dmaapi_box_zero_with_flags(struct dmaapi_device *dev, size_t size, size_t align,
@@ -471,7 +540,7 @@ int dmaapi_box_zero_with_flags(struct dmaapi_device *dev, size_t size, size_t al
 int dmaapi_box_cached_zero_with_align(struct dmaapi_device *dev, size_t size, size_t align,
 				      enum dmaapi_direction dir, struct dmaapi_box **out);
 #define DMAAPI_BOX_CACHED_ZERO(dev, T, dir, out) \
-	dmaapi_box_cached_zero_with_align((dev), sizeof(T), _Alignof(T), (dir), (out))
+	dmaapi_box_cached_zero_with_align((dev), sizeof(T), DMAAPI_ALIGNOF(T), (dir), (out))
 
 /**
  * dmaapi_box_read() - prepare_read of the whole value, then copy it to
@@ -602,6 +671,166 @@ const struct dmaapi_region *dmaapi_map_region(const struct dmaapi_map *m);
 void dmaapi_map_free(struct dmaapi_map *m);
 
 /* ------------------------------------------------------------------------ */
+/* More accessors (since 1.1)                                                */
+
+/*
+ * Sized element access: dmaapi_*_read/set with the caller's object size,
+ * which must equal the element size (else LAYOUT, nothing copied or
+ * synced).  The DMAAPI_*_READ/SET macros pass sizeof(*p), so the element
+ * type is checked at run time against the container and the inline path
+ * is one bounds check, one size compare and one load or store of a size
+ * known at compile time.  Syncs as the unsized calls.
+ * Errors: NULL_POINTER, LAYOUT (@size != element size), INDEX, SYSTEM.
+ */
+int dmaapi_array_read_sized(const struct dmaapi_array *a, size_t index, void *value_out,
+			    size_t size);
+int dmaapi_array_set_sized(struct dmaapi_array *a, size_t index, const void *value,
+			   size_t size);
+int dmaapi_box_read_sized(const struct dmaapi_box *b, void *value_out, size_t size);
+int dmaapi_box_write_sized(struct dmaapi_box *b, const void *value, size_t size);
+int dmaapi_map_read_sized(const struct dmaapi_map *m, size_t index, void *value_out,
+			  size_t size);
+int dmaapi_map_set_sized(struct dmaapi_map *m, size_t index, const void *value, size_t size);
+
+/* @p: a pointer to an object of the element type, e.g. uint32_t *. */
+#define DMAAPI_ARRAY_READ(a, index, p) dmaapi_array_read_sized((a), (index), (p), sizeof(*(p)))
+#define DMAAPI_ARRAY_SET(a, index, p) dmaapi_array_set_sized((a), (index), (p), sizeof(*(p)))
+#define DMAAPI_BOX_READ(b, p) dmaapi_box_read_sized((b), (p), sizeof(*(p)))
+#define DMAAPI_BOX_WRITE(b, p) dmaapi_box_write_sized((b), (p), sizeof(*(p)))
+#define DMAAPI_MAP_READ(m, index, p) dmaapi_map_read_sized((m), (index), (p), sizeof(*(p)))
+#define DMAAPI_MAP_SET(m, index, p) dmaapi_map_set_sized((m), (index), (p), sizeof(*(p)))
+
+/**
+ * dmaapi_array_read_slice() - ONE prepare_read of elements
+ * [@first, @first + @count), then copy them to @dst.
+ * dmaapi_array_write_slice() - copy @count elements from @src to elements
+ * @first .., then ONE confirm_write of their range.
+ * dmaapi_map_read_slice() / dmaapi_map_write_slice() - the same for a
+ * mapped array (these sync, unlike dmaapi_map_read/set).
+ *
+ * @count 0 copies and syncs nothing.  @dst/@src may overlap the buffer
+ * (memmove).  Errors: NULL_POINTER (@dst/@src NULL with @count > 0), INDEX
+ * (range past the end), SYSTEM (the sync failed: for a read nothing is
+ * copied; for a write the data is copied but not synced).
+ */
+int dmaapi_array_read_slice(const struct dmaapi_array *a, size_t first, size_t count,
+			    void *dst);
+int dmaapi_array_write_slice(struct dmaapi_array *a, size_t first, size_t count,
+			     const void *src);
+int dmaapi_map_read_slice(const struct dmaapi_map *m, size_t first, size_t count, void *dst);
+int dmaapi_map_write_slice(struct dmaapi_map *m, size_t first, size_t count, const void *src);
+
+/**
+ * dmaapi_array_dma_addr_of() / dmaapi_map_dma_addr_of() - the device's
+ * address of element @index (dma_addr + @index * elem_size) in *@out.
+ * @index may be the length (the address just past the end).
+ * Errors: NULL_POINTER, INDEX (@index > len); *@out is untouched then.
+ */
+int dmaapi_array_dma_addr_of(const struct dmaapi_array *a, size_t index, dmaapi_addr_t *out);
+int dmaapi_map_dma_addr_of(const struct dmaapi_map *m, size_t index, dmaapi_addr_t *out);
+
+/** dmaapi_array_is_empty() - true if @a is NULL or has no elements. */
+bool dmaapi_array_is_empty(const struct dmaapi_array *a);
+/** dmaapi_array_bytes_len() - len * elem_size; 0 if @a is NULL. */
+size_t dmaapi_array_bytes_len(const struct dmaapi_array *a);
+/** dmaapi_map_bytes_len() - len * elem_size; 0 if @m is NULL. */
+size_t dmaapi_map_bytes_len(const struct dmaapi_map *m);
+
+/**
+ * dmaapi_map_prepare_read_bytes() / dmaapi_map_confirm_write_bytes() -
+ * prepare_read / confirm_write of the byte range [@offset, @offset + @size)
+ * of a mapped array, e.g. one field of one element.  @size 0 syncs nothing.
+ * Errors: NULL_POINTER, INDEX (range past the end), SYSTEM.
+ */
+int dmaapi_map_prepare_read_bytes(const struct dmaapi_map *m, size_t offset, size_t size);
+int dmaapi_map_confirm_write_bytes(struct dmaapi_map *m, size_t offset, size_t size);
+
+/**
+ * dmaapi_array_need_sync() / dmaapi_box_need_sync() / dmaapi_map_need_sync()
+ * - true if syncs of the container do real work (cached or non-coherent
+ * memory, a bounce buffer): then element accesses of arrays and boxes cost
+ * a backend call (Linux: an ioctl) each, and a mapped array's explicit
+ * syncs matter.  False for coherent memory and for NULL.
+ */
+bool dmaapi_array_need_sync(const struct dmaapi_array *a);
+bool dmaapi_box_need_sync(const struct dmaapi_box *b);
+bool dmaapi_map_need_sync(const struct dmaapi_map *m);
+
+/* ------------------------------------------------------------------------ */
+/* Barriers (since 1.1)                                                      */
+
+/*
+ * Ordering between the CPU's accesses to DMA memory and the device, the
+ * userspace counterparts of Linux's barriers (inline; also exported):
+ *
+ * dmaapi_wmb()      CPU writes to DMA memory (and earlier writes) are
+ *                   visible to the device before any later write, e.g. the
+ *                   MMIO doorbell that starts the device.  Linux's wmb():
+ *                   x86 sfence, arm64 dmb oshst, 32-bit ARM dsb st.
+ * dmaapi_rmb()      Reads after it (the data) see what the device wrote
+ *                   before it produced what reads before it saw (an MMIO
+ *                   or DMA status).  Linux's rmb(): x86 lfence, arm64
+ *                   dmb oshld, 32-bit ARM dsb.
+ * dmaapi_mb()       Both, and orders writes before reads (x86 mfence,
+ *                   arm64 dmb osh, 32-bit ARM dsb).
+ * dmaapi_dma_wmb()  Orders writes to DMA memory among themselves only,
+ *                   e.g. descriptor fields before its OWN bit (Linux's
+ *                   dma_wmb(): a compiler barrier on x86, dmb oshst on ARM).
+ * dmaapi_dma_rmb()  Orders reads of DMA memory only, e.g. a descriptor's
+ *                   OWN bit before its other fields (dma_rmb(): compiler
+ *                   barrier on x86, dmb oshld on arm64, dmb osh on ARM).
+ *
+ * Each is also a compiler barrier.  Other architectures get a full
+ * sequentially consistent fence.
+ */
+void dmaapi_wmb(void);
+void dmaapi_rmb(void);
+void dmaapi_mb(void);
+void dmaapi_dma_wmb(void);
+void dmaapi_dma_rmb(void);
+
+#if defined(__x86_64__)
+#define DMAAPI__WMB "sfence"
+#define DMAAPI__RMB "lfence"
+#define DMAAPI__MB "mfence"
+#define DMAAPI__DMA_WMB ""
+#define DMAAPI__DMA_RMB ""
+#elif defined(__i386__)
+#define DMAAPI__WMB "lock; addl $0,0(%%esp)"
+#define DMAAPI__RMB "lock; addl $0,0(%%esp)"
+#define DMAAPI__MB "lock; addl $0,0(%%esp)"
+#define DMAAPI__DMA_WMB ""
+#define DMAAPI__DMA_RMB ""
+#elif defined(__aarch64__)
+#define DMAAPI__WMB "dmb oshst"
+#define DMAAPI__RMB "dmb oshld"
+#define DMAAPI__MB "dmb osh"
+#define DMAAPI__DMA_WMB "dmb oshst"
+#define DMAAPI__DMA_RMB "dmb oshld"
+#elif defined(__arm__) && defined(__ARM_ARCH) && __ARM_ARCH >= 7
+#define DMAAPI__WMB "dsb st"
+#define DMAAPI__RMB "dsb"
+#define DMAAPI__MB "dsb"
+#define DMAAPI__DMA_WMB "dmb oshst"
+#define DMAAPI__DMA_RMB "dmb osh"
+#endif
+
+#ifdef DMAAPI__WMB
+#define DMAAPI__BARRIER(insn) __asm__ __volatile__(insn ::: "memory")
+static inline void dmaapi__wmb(void) { DMAAPI__BARRIER(DMAAPI__WMB); }
+static inline void dmaapi__rmb(void) { DMAAPI__BARRIER(DMAAPI__RMB); }
+static inline void dmaapi__mb(void) { DMAAPI__BARRIER(DMAAPI__MB); }
+static inline void dmaapi__dma_wmb(void) { DMAAPI__BARRIER(DMAAPI__DMA_WMB); }
+static inline void dmaapi__dma_rmb(void) { DMAAPI__BARRIER(DMAAPI__DMA_RMB); }
+#else
+static inline void dmaapi__wmb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void dmaapi__rmb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void dmaapi__mb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void dmaapi__dma_wmb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void dmaapi__dma_rmb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+#endif
+
+/* ------------------------------------------------------------------------ */
 /* Inline fast paths                                                         */
 
 /*
@@ -610,14 +839,15 @@ void dmaapi_map_free(struct dmaapi_map *m);
  * more than the access itself.  As liburing does for its rings, the header
  * does those accesses inline, and calls the library for everything else
  * (NULL arguments, an index out of range, a region that needs syncs), so
- * the results, the errors and the syncs are exactly the library's.
+ * the results, the errors and the syncs are exactly the library's.  The
+ * inline access is the same single-copy-atomic load or store the library
+ * does, followed by a compiler barrier as a call would be.
  *
  * struct dmaapi_view is the first member of every array, box and mapped
- * array: part of the ABI, read-only for callers.  The accesses it allows
- * are checked by index against fast_len alone, so the fast path is one
- * compare, the element's address, and the copy.  Define DMAAPI_NO_INLINE
- * before including this header to call the library always; the functions
- * are exported either way, and taking their address names them.
+ * array: part of the ABI, read-only for callers; its layout is checked
+ * below.  Define DMAAPI_NO_INLINE before including this header to call the
+ * library always; the functions are exported either way, and taking their
+ * address names them.
  */
 struct dmaapi_view {
 	void *cpu_addr;		/* element 0 */
@@ -625,81 +855,231 @@ struct dmaapi_view {
 	size_t fast_len;	/* elements accessed inline: the length, or 0 where
 				 * every access goes through the library */
 };
+typedef char dmaapi__view_layout[(offsetof(struct dmaapi_view, cpu_addr) == 0 &&
+				  offsetof(struct dmaapi_view, elem_size) == sizeof(void *) &&
+				  offsetof(struct dmaapi_view, fast_len) ==
+					  sizeof(void *) + sizeof(size_t) &&
+				  sizeof(struct dmaapi_view) == sizeof(void *) + 2 * sizeof(size_t))
+					 ? 1 : -1];
 
-/* Elements are mostly scalars: one load and one store, not a memcpy() call
- * (the library copies elements with it too).  The size is known only at run
- * time, so the compiler must not check each case against the caller's
- * object. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
+/* The copy size is known only at run time (or is a constant the compiler
+ * folds): hiding the caller's object from the optimiser keeps the cases
+ * it cannot reach from being checked against it (-Wstringop-overflow,
+ * -Warray-bounds), with or without -flto. */
+#define DMAAPI__HIDE(p) __asm__("" : "+r"(p))
+#define DMAAPI__COMPILER_BARRIER() __asm__ __volatile__("" ::: "memory")
+
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define DMAAPI__ATOMIC8 1
+#else
+#define DMAAPI__ATOMIC8 0
 #endif
-static inline void dmaapi__copy_elem(void *dst, const void *src, size_t size)
+
+/* Element at @elem (DMA memory) to @dst (the caller's). */
+static inline void dmaapi__load_elem(void *dst, const void *elem, size_t size)
 {
-	switch (size) {
-	case 4: memcpy(dst, src, 4); break;
-	case 8: memcpy(dst, src, 8); break;
-	case 2: memcpy(dst, src, 2); break;
-	case 1: memcpy(dst, src, 1); break;
-	default: memcpy(dst, src, size); break;
+	uintptr_t a = (uintptr_t)elem;
+
+	DMAAPI__HIDE(dst);
+	if (size == 1) {
+		uint8_t x = __atomic_load_n((const volatile uint8_t *)elem, __ATOMIC_RELAXED);
+
+		__builtin_memcpy(dst, &x, 1);
+	} else if (size == 2 && !(a & 1)) {
+		uint16_t x = __atomic_load_n((const volatile uint16_t *)elem, __ATOMIC_RELAXED);
+
+		__builtin_memcpy(dst, &x, 2);
+	} else if (size == 4 && !(a & 3)) {
+		uint32_t x = __atomic_load_n((const volatile uint32_t *)elem, __ATOMIC_RELAXED);
+
+		__builtin_memcpy(dst, &x, 4);
+	} else if (DMAAPI__ATOMIC8 && size == 8 && !(a & 7)) {
+		uint64_t x = __atomic_load_n((const volatile uint64_t *)elem, __ATOMIC_RELAXED);
+
+		__builtin_memcpy(dst, &x, 8);
+	} else {
+		__builtin_memcpy(dst, elem, size);
 	}
+	DMAAPI__COMPILER_BARRIER();
 }
 
-/*
- * Copy element @index of container @c to or from @value if that needs no
- * library call; false if the library must do it.
- */
-static inline bool dmaapi__fast_copy(const void *c, size_t index, void *value, bool out)
+/* @src (the caller's) to the element at @elem (DMA memory). */
+static inline void dmaapi__store_elem(void *elem, const void *src, size_t size)
+{
+	uintptr_t a = (uintptr_t)elem;
+
+	DMAAPI__HIDE(src);
+	if (size == 1) {
+		uint8_t x;
+
+		__builtin_memcpy(&x, src, 1);
+		__atomic_store_n((volatile uint8_t *)elem, x, __ATOMIC_RELAXED);
+	} else if (size == 2 && !(a & 1)) {
+		uint16_t x;
+
+		__builtin_memcpy(&x, src, 2);
+		__atomic_store_n((volatile uint16_t *)elem, x, __ATOMIC_RELAXED);
+	} else if (size == 4 && !(a & 3)) {
+		uint32_t x;
+
+		__builtin_memcpy(&x, src, 4);
+		__atomic_store_n((volatile uint32_t *)elem, x, __ATOMIC_RELAXED);
+	} else if (DMAAPI__ATOMIC8 && size == 8 && !(a & 7)) {
+		uint64_t x;
+
+		__builtin_memcpy(&x, src, 8);
+		__atomic_store_n((volatile uint64_t *)elem, x, __ATOMIC_RELAXED);
+	} else {
+		__builtin_memcpy(elem, src, size);
+	}
+	DMAAPI__COMPILER_BARRIER();
+}
+
+/* Element @index of container @c if it is accessed inline and @size is
+ * its size (0: any size); NULL if the library must do the access. */
+static inline void *dmaapi__fast_elem(const void *c, size_t index, const void *value,
+				      size_t size)
 {
 	const struct dmaapi_view *v = (const struct dmaapi_view *)c;
-	char *elem;
 
 	if (__builtin_expect(!c || !value || index >= v->fast_len, 0))
-		return false;
-	elem = (char *)v->cpu_addr + index * v->elem_size;
-	if (out)
-		dmaapi__copy_elem(value, elem, v->elem_size);
-	else
-		dmaapi__copy_elem(elem, value, v->elem_size);
-	return true;
+		return NULL;
+	if (size) {
+		if (__builtin_expect(v->elem_size != size, 0))
+			return NULL;
+		return (char *)v->cpu_addr + index * size;
+	}
+	return (char *)v->cpu_addr + index * v->elem_size;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+
+static inline size_t dmaapi__elem_size(const void *c)
+{
+	return ((const struct dmaapi_view *)c)->elem_size;
+}
 
 static inline int dmaapi__array_read(const struct dmaapi_array *a, size_t index, void *value_out)
 {
-	return dmaapi__fast_copy(a, index, value_out, true) ? 0 :
-	       (dmaapi_array_read)(a, index, value_out);
+	void *e = dmaapi__fast_elem(a, index, value_out, 0);
+
+	if (!e)
+		return (dmaapi_array_read)(a, index, value_out);
+	dmaapi__load_elem(value_out, e, dmaapi__elem_size(a));
+	return 0;
 }
 
 static inline int dmaapi__array_set(struct dmaapi_array *a, size_t index, const void *value)
 {
-	return dmaapi__fast_copy(a, index, (void *)value, false) ? 0 :
-	       (dmaapi_array_set)(a, index, value);
+	void *e = dmaapi__fast_elem(a, index, value, 0);
+
+	if (!e)
+		return (dmaapi_array_set)(a, index, value);
+	dmaapi__store_elem(e, value, dmaapi__elem_size(a));
+	return 0;
 }
 
 static inline int dmaapi__box_read(const struct dmaapi_box *b, void *value_out)
 {
-	return dmaapi__fast_copy(b, 0, value_out, true) ? 0 : (dmaapi_box_read)(b, value_out);
+	void *e = dmaapi__fast_elem(b, 0, value_out, 0);
+
+	if (!e)
+		return (dmaapi_box_read)(b, value_out);
+	dmaapi__load_elem(value_out, e, dmaapi__elem_size(b));
+	return 0;
 }
 
 static inline int dmaapi__box_write(struct dmaapi_box *b, const void *value)
 {
-	return dmaapi__fast_copy(b, 0, (void *)value, false) ? 0 : (dmaapi_box_write)(b, value);
+	void *e = dmaapi__fast_elem(b, 0, value, 0);
+
+	if (!e)
+		return (dmaapi_box_write)(b, value);
+	dmaapi__store_elem(e, value, dmaapi__elem_size(b));
+	return 0;
 }
 
 static inline int dmaapi__map_read(const struct dmaapi_map *m, size_t index, void *value_out)
 {
-	return dmaapi__fast_copy(m, index, value_out, true) ? 0 :
-	       (dmaapi_map_read)(m, index, value_out);
+	void *e = dmaapi__fast_elem(m, index, value_out, 0);
+
+	if (!e)
+		return (dmaapi_map_read)(m, index, value_out);
+	dmaapi__load_elem(value_out, e, dmaapi__elem_size(m));
+	return 0;
 }
 
 static inline int dmaapi__map_set(struct dmaapi_map *m, size_t index, const void *value)
 {
-	return dmaapi__fast_copy(m, index, (void *)value, false) ? 0 :
-	       (dmaapi_map_set)(m, index, value);
+	void *e = dmaapi__fast_elem(m, index, value, 0);
+
+	if (!e)
+		return (dmaapi_map_set)(m, index, value);
+	dmaapi__store_elem(e, value, dmaapi__elem_size(m));
+	return 0;
+}
+
+static inline int dmaapi__array_read_sized(const struct dmaapi_array *a, size_t index,
+					   void *value_out, size_t size)
+{
+	void *e = dmaapi__fast_elem(a, index, value_out, size);
+
+	if (!e || !size)
+		return (dmaapi_array_read_sized)(a, index, value_out, size);
+	dmaapi__load_elem(value_out, e, size);
+	return 0;
+}
+
+static inline int dmaapi__array_set_sized(struct dmaapi_array *a, size_t index,
+					  const void *value, size_t size)
+{
+	void *e = dmaapi__fast_elem(a, index, value, size);
+
+	if (!e || !size)
+		return (dmaapi_array_set_sized)(a, index, value, size);
+	dmaapi__store_elem(e, value, size);
+	return 0;
+}
+
+static inline int dmaapi__box_read_sized(const struct dmaapi_box *b, void *value_out,
+					 size_t size)
+{
+	void *e = dmaapi__fast_elem(b, 0, value_out, size);
+
+	if (!e || !size)
+		return (dmaapi_box_read_sized)(b, value_out, size);
+	dmaapi__load_elem(value_out, e, size);
+	return 0;
+}
+
+static inline int dmaapi__box_write_sized(struct dmaapi_box *b, const void *value, size_t size)
+{
+	void *e = dmaapi__fast_elem(b, 0, value, size);
+
+	if (!e || !size)
+		return (dmaapi_box_write_sized)(b, value, size);
+	dmaapi__store_elem(e, value, size);
+	return 0;
+}
+
+static inline int dmaapi__map_read_sized(const struct dmaapi_map *m, size_t index,
+					 void *value_out, size_t size)
+{
+	void *e = dmaapi__fast_elem(m, index, value_out, size);
+
+	if (!e || !size)
+		return (dmaapi_map_read_sized)(m, index, value_out, size);
+	dmaapi__load_elem(value_out, e, size);
+	return 0;
+}
+
+static inline int dmaapi__map_set_sized(struct dmaapi_map *m, size_t index, const void *value,
+					size_t size)
+{
+	void *e = dmaapi__fast_elem(m, index, value, size);
+
+	if (!e || !size)
+		return (dmaapi_map_set_sized)(m, index, value, size);
+	dmaapi__store_elem(e, value, size);
+	return 0;
 }
 
 #ifndef DMAAPI_NO_INLINE
@@ -709,6 +1089,21 @@ static inline int dmaapi__map_set(struct dmaapi_map *m, size_t index, const void
 #define dmaapi_box_write(b, value) dmaapi__box_write((b), (value))
 #define dmaapi_map_read(m, index, value_out) dmaapi__map_read((m), (index), (value_out))
 #define dmaapi_map_set(m, index, value) dmaapi__map_set((m), (index), (value))
+#define dmaapi_array_read_sized(a, index, value_out, size) \
+	dmaapi__array_read_sized((a), (index), (value_out), (size))
+#define dmaapi_array_set_sized(a, index, value, size) \
+	dmaapi__array_set_sized((a), (index), (value), (size))
+#define dmaapi_box_read_sized(b, value_out, size) dmaapi__box_read_sized((b), (value_out), (size))
+#define dmaapi_box_write_sized(b, value, size) dmaapi__box_write_sized((b), (value), (size))
+#define dmaapi_map_read_sized(m, index, value_out, size) \
+	dmaapi__map_read_sized((m), (index), (value_out), (size))
+#define dmaapi_map_set_sized(m, index, value, size) \
+	dmaapi__map_set_sized((m), (index), (value), (size))
+#define dmaapi_wmb() dmaapi__wmb()
+#define dmaapi_rmb() dmaapi__rmb()
+#define dmaapi_mb() dmaapi__mb()
+#define dmaapi_dma_wmb() dmaapi__dma_wmb()
+#define dmaapi_dma_rmb() dmaapi__dma_rmb()
 #endif
 
 #ifdef __cplusplus

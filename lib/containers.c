@@ -46,6 +46,12 @@ struct dmaapi_map {
 	struct container c;
 };
 
+/* The header's inline accessors read the view at the start of each. */
+_Static_assert(offsetof(struct container, v) == 0, "the view comes first");
+_Static_assert(offsetof(struct dmaapi_array, c) == 0 && offsetof(struct dmaapi_box, c) == 0 &&
+		       offsetof(struct dmaapi_map, c) == 0,
+	       "containers start with the view");
+
 /* ------------------------------------------------------------------------ */
 /* Shared helpers                                                            */
 
@@ -153,7 +159,7 @@ static int read_synced(const struct container *c, size_t index, void *value_out)
 		if (ret < 0)
 			return ret;
 	}
-	dmaapi__copy_elem(value_out, elem_ptr(c, index), size);
+	dmaapi__load_elem(value_out, elem_ptr(c, index), size);
 	return 0;
 }
 
@@ -166,25 +172,66 @@ static int write_synced(struct container *c, size_t index, const void *value)
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
 	if (__builtin_expect(index >= c->len, 0))
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	dmaapi__copy_elem(elem_ptr(c, index), value, size);
+	dmaapi__store_elem(elem_ptr(c, index), value, size);
 	if (!need_sync(c))
 		return 0;
 	return dmaapi__confirm_write(c->dev, &c->r, index * size, size);
 }
 
-/* Copy @count elements in, then one confirm_write of their range. */
-static int copy_in_synced(struct container *c, const void *src, size_t count)
+/* Copy @count elements in at @first, then one confirm_write of their range. */
+static int write_slice(struct container *c, size_t first, size_t count, const void *src)
 {
 	size_t offset = 0, size = 0;
 	int ret;
 
 	if (!src && count)
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-	ret = elem_range(c, 0, count, &offset, &size);
+	ret = elem_range(c, first, count, &offset, &size);
 	if (ret < 0 || !count)
 		return ret;
-	memcpy(c->r.cpu_addr, src, size);
+	memmove((char *)c->r.cpu_addr + offset, src, size);
 	return dmaapi__confirm_write(c->dev, &c->r, offset, size);
+}
+
+/* One prepare_read of elements [first, first + count), then copy out. */
+static int read_slice(const struct container *c, size_t first, size_t count, void *dst)
+{
+	size_t offset = 0, size = 0;
+	int ret;
+
+	if (!dst && count)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	ret = elem_range(c, first, count, &offset, &size);
+	if (ret < 0 || !count)
+		return ret;
+	ret = dmaapi__prepare_read(c->dev, &c->r, offset, size);
+	if (ret < 0)
+		return ret;
+	memmove(dst, (const char *)c->r.cpu_addr + offset, size);
+	return 0;
+}
+
+/* Byte range [offset, offset + size) of the region. */
+static int byte_range(const struct container *c, size_t offset, size_t size)
+{
+	if (offset > c->r.size || size > c->r.size - offset)
+		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
+	return 0;
+}
+
+static int dma_addr_of(const struct container *c, size_t index, dmaapi_addr_t *out)
+{
+	if (!out)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	if (index > c->len)
+		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
+	*out = c->r.dma_addr + (dmaapi_addr_t)index * c->v.elem_size;
+	return 0;
+}
+
+static int check_size(const struct container *c, size_t size)
+{
+	return size == c->v.elem_size ? 0 : dmaapi__fail(DMAAPI_ERR_LAYOUT, 0);
 }
 
 static int prepare_read_range(const struct container *c, size_t first, size_t count)
@@ -267,7 +314,7 @@ DMAAPI_EXPORT int dmaapi_array_copy_from_slice(struct dmaapi_array *a, const voi
 					       size_t count)
 {
 	NULL_CHECK(a);
-	return copy_in_synced(&a->c, src, count);
+	return write_slice(&a->c, 0, count, src);
 }
 
 DMAAPI_EXPORT dmaapi_addr_t dmaapi_array_dma_addr(const struct dmaapi_array *a)
@@ -432,6 +479,8 @@ DMAAPI_EXPORT int dmaapi_map_single_array(struct dmaapi_device *dev, void *buf,
 		return dmaapi__fail(DMAAPI_ERR_SYSTEM, EINVAL);
 	if ((uintptr_t)buf & (align - 1))
 		return dmaapi__fail_align((uintptr_t)buf, align, 0);
+	if ((uintptr_t)buf + (size - 1) < (uintptr_t)buf)
+		return dmaapi__fail(DMAAPI_ERR_LAYOUT, 0); /* wraps the address space */
 
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -463,7 +512,7 @@ DMAAPI_EXPORT int dmaapi_map_read(const struct dmaapi_map *m, size_t index, void
 	NULL_CHECK(value_out);
 	if (index >= m->c.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	dmaapi__copy_elem(value_out, elem_ptr(&m->c, index), m->c.v.elem_size);
+	dmaapi__load_elem(value_out, elem_ptr(&m->c, index), m->c.v.elem_size);
 	return 0;
 }
 
@@ -473,7 +522,7 @@ DMAAPI_EXPORT int dmaapi_map_set(struct dmaapi_map *m, size_t index, const void 
 	NULL_CHECK(value);
 	if (index >= m->c.len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-	dmaapi__copy_elem(elem_ptr(&m->c, index), value, m->c.v.elem_size);
+	dmaapi__store_elem(elem_ptr(&m->c, index), value, m->c.v.elem_size);
 	return 0;
 }
 
@@ -481,25 +530,13 @@ DMAAPI_EXPORT int dmaapi_map_copy_from_slice(struct dmaapi_map *m, const void *s
 					     size_t count)
 {
 	NULL_CHECK(m);
-	return copy_in_synced(&m->c, src, count);
+	return write_slice(&m->c, 0, count, src);
 }
 
 DMAAPI_EXPORT int dmaapi_map_to_vec(const struct dmaapi_map *m, void *dst, size_t count)
 {
-	size_t offset = 0, size = 0;
-	int ret;
-
 	NULL_CHECK(m);
-	if (!dst && count)
-		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-	ret = elem_range(&m->c, 0, count, &offset, &size);
-	if (ret < 0 || !count)
-		return ret;
-	ret = dmaapi__prepare_read(m->c.dev, &m->c.r, offset, size);
-	if (ret < 0)
-		return ret;
-	memcpy(dst, m->c.r.cpu_addr, size);
-	return 0;
+	return read_slice(&m->c, 0, count, dst);
 }
 
 DMAAPI_EXPORT int dmaapi_map_prepare_read_all(struct dmaapi_map *m)
@@ -566,4 +603,184 @@ DMAAPI_EXPORT void dmaapi_map_free(struct dmaapi_map *m)
 	dmaapi__region_unmap(dev, &m->c.r);
 	free(m);
 	dmaapi__device_put(dev);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Since 1.1: sized access, slices, element addresses, sync queries          */
+
+DMAAPI_EXPORT int dmaapi_array_read_sized(const struct dmaapi_array *a, size_t index,
+					  void *value_out, size_t size)
+{
+	NULL_CHECK(a);
+	NULL_CHECK(value_out);
+	if (check_size(&a->c, size) < 0)
+		return -DMAAPI_ERR_LAYOUT;
+	return read_synced(&a->c, index, value_out);
+}
+
+DMAAPI_EXPORT int dmaapi_array_set_sized(struct dmaapi_array *a, size_t index,
+					 const void *value, size_t size)
+{
+	NULL_CHECK(a);
+	NULL_CHECK(value);
+	if (check_size(&a->c, size) < 0)
+		return -DMAAPI_ERR_LAYOUT;
+	return write_synced(&a->c, index, value);
+}
+
+DMAAPI_EXPORT int dmaapi_box_read_sized(const struct dmaapi_box *b, void *value_out,
+					size_t size)
+{
+	NULL_CHECK(b);
+	NULL_CHECK(value_out);
+	if (check_size(&b->c, size) < 0)
+		return -DMAAPI_ERR_LAYOUT;
+	return read_synced(&b->c, 0, value_out);
+}
+
+DMAAPI_EXPORT int dmaapi_box_write_sized(struct dmaapi_box *b, const void *value, size_t size)
+{
+	NULL_CHECK(b);
+	NULL_CHECK(value);
+	if (check_size(&b->c, size) < 0)
+		return -DMAAPI_ERR_LAYOUT;
+	return write_synced(&b->c, 0, value);
+}
+
+DMAAPI_EXPORT int dmaapi_map_read_sized(const struct dmaapi_map *m, size_t index,
+					void *value_out, size_t size)
+{
+	NULL_CHECK(m);
+	NULL_CHECK(value_out);
+	if (check_size(&m->c, size) < 0)
+		return -DMAAPI_ERR_LAYOUT;
+	return dmaapi_map_read(m, index, value_out);
+}
+
+DMAAPI_EXPORT int dmaapi_map_set_sized(struct dmaapi_map *m, size_t index, const void *value,
+				       size_t size)
+{
+	NULL_CHECK(m);
+	NULL_CHECK(value);
+	if (check_size(&m->c, size) < 0)
+		return -DMAAPI_ERR_LAYOUT;
+	return dmaapi_map_set(m, index, value);
+}
+
+DMAAPI_EXPORT int dmaapi_array_read_slice(const struct dmaapi_array *a, size_t first,
+					  size_t count, void *dst)
+{
+	NULL_CHECK(a);
+	return read_slice(&a->c, first, count, dst);
+}
+
+DMAAPI_EXPORT int dmaapi_array_write_slice(struct dmaapi_array *a, size_t first, size_t count,
+					   const void *src)
+{
+	NULL_CHECK(a);
+	return write_slice(&a->c, first, count, src);
+}
+
+DMAAPI_EXPORT int dmaapi_map_read_slice(const struct dmaapi_map *m, size_t first, size_t count,
+					void *dst)
+{
+	NULL_CHECK(m);
+	return read_slice(&m->c, first, count, dst);
+}
+
+DMAAPI_EXPORT int dmaapi_map_write_slice(struct dmaapi_map *m, size_t first, size_t count,
+					 const void *src)
+{
+	NULL_CHECK(m);
+	return write_slice(&m->c, first, count, src);
+}
+
+DMAAPI_EXPORT int dmaapi_array_dma_addr_of(const struct dmaapi_array *a, size_t index,
+					   dmaapi_addr_t *out)
+{
+	NULL_CHECK(a);
+	return dma_addr_of(&a->c, index, out);
+}
+
+DMAAPI_EXPORT int dmaapi_map_dma_addr_of(const struct dmaapi_map *m, size_t index,
+					 dmaapi_addr_t *out)
+{
+	NULL_CHECK(m);
+	return dma_addr_of(&m->c, index, out);
+}
+
+DMAAPI_EXPORT bool dmaapi_array_is_empty(const struct dmaapi_array *a)
+{
+	return !a || !a->c.len;
+}
+
+DMAAPI_EXPORT size_t dmaapi_array_bytes_len(const struct dmaapi_array *a)
+{
+	return a ? a->c.r.size : 0;
+}
+
+DMAAPI_EXPORT size_t dmaapi_map_bytes_len(const struct dmaapi_map *m)
+{
+	return m ? m->c.r.size : 0;
+}
+
+DMAAPI_EXPORT int dmaapi_map_prepare_read_bytes(const struct dmaapi_map *m, size_t offset,
+						size_t size)
+{
+	NULL_CHECK(m);
+	if (byte_range(&m->c, offset, size) < 0)
+		return -DMAAPI_ERR_INDEX;
+	return dmaapi__prepare_read(m->c.dev, &m->c.r, offset, size);
+}
+
+DMAAPI_EXPORT int dmaapi_map_confirm_write_bytes(struct dmaapi_map *m, size_t offset,
+						 size_t size)
+{
+	NULL_CHECK(m);
+	if (byte_range(&m->c, offset, size) < 0)
+		return -DMAAPI_ERR_INDEX;
+	return dmaapi__confirm_write(m->c.dev, &m->c.r, offset, size);
+}
+
+DMAAPI_EXPORT bool dmaapi_array_need_sync(const struct dmaapi_array *a)
+{
+	return a && need_sync(&a->c);
+}
+
+DMAAPI_EXPORT bool dmaapi_box_need_sync(const struct dmaapi_box *b)
+{
+	return b && need_sync(&b->c);
+}
+
+DMAAPI_EXPORT bool dmaapi_map_need_sync(const struct dmaapi_map *m)
+{
+	return m && need_sync(&m->c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Barriers: the header's inline ones, as symbols                            */
+
+DMAAPI_EXPORT void dmaapi_wmb(void)
+{
+	dmaapi__wmb();
+}
+
+DMAAPI_EXPORT void dmaapi_rmb(void)
+{
+	dmaapi__rmb();
+}
+
+DMAAPI_EXPORT void dmaapi_mb(void)
+{
+	dmaapi__mb();
+}
+
+DMAAPI_EXPORT void dmaapi_dma_wmb(void)
+{
+	dmaapi__dma_wmb();
+}
+
+DMAAPI_EXPORT void dmaapi_dma_rmb(void)
+{
+	dmaapi__dma_rmb();
 }

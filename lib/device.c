@@ -25,15 +25,31 @@ DMAAPI_EXPORT int dmaapi_device_new(uint64_t dma_mask, const struct dmaapi_ops *
 				    struct dmaapi_device **out)
 {
 	struct dmaapi_device *dev;
+	struct dmaapi_ops copy;
+	size_t size;
 
-	if (!out || !ops || !ops->page_size || !ops->map_single || !ops->unmap_single ||
-	    !ops->alloc_coherent || !ops->dealloc_coherent)
+	if (!out || !ops)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	/* The caller's struct may be an older (shorter) or newer (longer)
+	 * layout: take what both know, the rest must be zero. */
+	size = ops->size ? ops->size : DMAAPI_OPS_SIZE_1_0;
+	if (size < DMAAPI_OPS_SIZE_1_0)
+		return dmaapi__fail(DMAAPI_ERR_LAYOUT, 0);
+	for (size_t i = sizeof(copy); i < size; i++)
+		if (((const unsigned char *)ops)[i])
+			return dmaapi__fail(DMAAPI_ERR_LAYOUT, 0);
+	memset(&copy, 0, sizeof(copy));
+	memcpy(&copy, ops, size < sizeof(copy) ? size : sizeof(copy));
+	copy.size = sizeof(copy);
+	if (!copy.page_size || !copy.map_single || !copy.unmap_single || !copy.alloc_coherent ||
+	    !copy.dealloc_coherent)
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
-	dev->ops = ops;
+	dev->own_ops = copy;
+	dev->ops = &dev->own_ops;
 	dev->ctx = ctx;
 	dev->mask = dma_mask;
 	dev->page_size = ops->page_size(ctx);
@@ -77,12 +93,13 @@ DMAAPI_EXPORT int dmaapi_device_info(const struct dmaapi_device *dev,
 	if (dev->fd >= 0)
 		return dmaapi__linux_info(dev, info);
 	if (dev->ops->info) {
-		int ret;
+		int saved = errno, ret;
 
 		errno = 0;
 		ret = dev->ops->info(dev->ctx, info);
 		if (ret < 0)
 			return dmaapi__fail(-ret, errno ? errno : (-ret == DMAAPI_ERR_SYSTEM ? EIO : 0));
+		errno = saved;
 	}
 	return 0;
 }

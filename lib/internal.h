@@ -8,7 +8,9 @@
 #endif
 
 /* The library defines the functions the header inlines: never expand them. */
+#ifndef DMAAPI_NO_INLINE
 #define DMAAPI_NO_INLINE
+#endif
 #include <dmaapi.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +19,8 @@
 #define DMAAPI_EXPORT __attribute__((visibility("default")))
 
 struct dmaapi_device {
-	const struct dmaapi_ops *ops;
+	const struct dmaapi_ops *ops;	/* &own_ops, or the Linux backend's */
+	struct dmaapi_ops own_ops;	/* dmaapi_device_new(): the caller's, copied */
 	void *ctx;
 	uint64_t mask;
 	size_t page_size;
@@ -32,6 +35,13 @@ int dmaapi__fail(int code, int sys_errno);
 int dmaapi__fail_mask(uint64_t addr, uint64_t mask, int sys_errno);
 int dmaapi__fail_align(uint64_t address, uint64_t required, int sys_errno);
 /* errno -> code: ENOMEM -> NO_MEMORY, everything else -> SYSTEM */
+/* Kernel API versions this library speaks: (major << 16) | minor, where a
+ * plain 1 (what API 1.0 modules report) is 1.0. */
+#define DMAAPI__API_MAJOR 1
+static inline uint32_t dmaapi__api_major(uint32_t v)
+{
+	return v >> 16 ? v >> 16 : v;
+}
 int dmaapi__fail_errno(int err);
 
 /* Device references (containers pin their device). */
@@ -42,6 +52,9 @@ void dmaapi__device_put(struct dmaapi_device *dev);
 void dmaapi__arch_flush(void *addr, size_t size);
 void dmaapi__arch_invalidate(void *addr, size_t size);
 void dmaapi__arch_flush_invalidate(void *addr, size_t size);
+/* Their arithmetic, testable on any host. */
+size_t dmaapi__ctr_dcache_line(uint64_t ctr);
+size_t dmaapi__dcache_lines(uintptr_t addr, size_t size, size_t line, uintptr_t *first);
 
 /* Regions (region.c): allocate/map with the library's own mask and
  * alignment checks, undo, and the syncs with the crate's defaults. */

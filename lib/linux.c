@@ -80,6 +80,8 @@ static void apply_out_flags(struct dmaapi_region *r, uint32_t out_flags)
 {
 	if (!(out_flags & DMAAPI_OUT_NEED_SYNC))
 		r->flags &= ~DMAAPI_REGION_NEED_SYNC;
+	if (!(r->flags & DMAAPI_REGION_MAPPED))
+		r->flags |= DMAAPI_REGION_ZEROED; /* the kernel zeroes allocations */
 	if (out_flags & DMAAPI_OUT_BOUNCED)
 		r->flags |= DMAAPI_REGION_BOUNCED;
 }
@@ -249,7 +251,7 @@ DMAAPI_EXPORT int dmaapi_device_open(const char *name, uint64_t dma_mask,
 	char path[PATH_MAX];
 	const char *node;
 	long page;
-	int fd, err;
+	int fd, err, saved = errno;
 
 	if (out)
 		*out = NULL;
@@ -274,7 +276,7 @@ DMAAPI_EXPORT int dmaapi_device_open(const char *name, uint64_t dma_mask,
 
 	if (get_info(fd, &ki) < 0)
 		goto fail_errno;
-	if (ki.api_version != DMAAPI_API_VERSION) {
+	if (dmaapi__api_major(ki.api_version) != DMAAPI__API_MAJOR) {
 		errno = EPROTO;
 		goto fail_errno;
 	}
@@ -295,6 +297,7 @@ DMAAPI_EXPORT int dmaapi_device_open(const char *name, uint64_t dma_mask,
 	dev->fd = fd;
 	dev->api_version = ki.api_version;
 	*out = dev;
+	errno = saved;
 	return 0;
 
 fail_errno:

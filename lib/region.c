@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <string.h>
 
 /* Turn a backend's negative return into this thread's last error. */
 static int backend_error(const struct dmaapi_device *dev, const struct dmaapi_region *r,
@@ -30,32 +31,62 @@ static int backend_error(const struct dmaapi_device *dev, const struct dmaapi_re
 	}
 }
 
-/* The crate's checks on every DMA address it is handed. */
+/* The crate's checks on every DMA address it is handed.  The address
+ * reported is the first one beyond the mask: the start, or else the last
+ * byte (the start when the end wraps around 64 bits). */
 static int check_region(const struct dmaapi_device *dev, const struct dmaapi_region *r)
 {
 	dmaapi_addr_t last;
 
-	if (!dmaapi_addr_checked_add(r->dma_addr, r->size - 1, &last) || last > dev->mask)
+	if (r->dma_addr > dev->mask || !dmaapi_addr_checked_add(r->dma_addr, r->size - 1, &last))
 		return dmaapi__fail_mask(r->dma_addr, dev->mask, 0);
+	if (last > dev->mask)
+		return dmaapi__fail_mask(last, dev->mask, 0);
 	if (r->dma_addr & (r->align - 1))
 		return dmaapi__fail_align(r->dma_addr, r->align, 0);
 	return 0;
 }
 
+/* SPEC: allocations are zeroed.  A backend that does not say its memory is
+ * zero gets it zeroed here, and where syncs matter the zeros are written
+ * back and stale lines dropped, as the crate's DCommon::new_zero does. */
+static void zero_region(const struct dmaapi_device *dev, struct dmaapi_region *r)
+{
+	if (r->flags & DMAAPI_REGION_ZEROED)
+		return;
+	memset(r->cpu_addr, 0, r->size);
+	if (!(r->flags & DMAAPI_REGION_NEED_SYNC))
+		return;
+	if (dev->ops->flush_invalidate)
+		dev->ops->flush_invalidate(dev->ctx, r->cpu_addr, r->size);
+	else
+		dmaapi__arch_flush_invalidate(r->cpu_addr, r->size);
+}
+
 int dmaapi__region_alloc(struct dmaapi_device *dev, struct dmaapi_region *r)
 {
-	int ret;
+	int saved = errno, ret;
 
 	errno = 0;
 	ret = dev->ops->alloc_coherent(dev->ctx, dev->mask, r);
 	if (ret < 0)
 		return backend_error(dev, r, ret, errno);
-	if (!r->cpu_addr)
-		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, 0);
-	ret = check_region(dev, r);
-	if (ret < 0)
+	errno = saved;
+	if (!r->cpu_addr) {
+		/* a success without memory: undo it, or it leaks */
 		dev->ops->dealloc_coherent(dev->ctx, r);
-	return ret;
+		errno = saved;
+		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, 0);
+	}
+	ret = check_region(dev, r);
+	if (ret < 0) {
+		dev->ops->dealloc_coherent(dev->ctx, r);
+		errno = saved;
+		return ret;
+	}
+	zero_region(dev, r);
+	errno = saved;
+	return 0;
 }
 
 void dmaapi__region_dealloc(struct dmaapi_device *dev, struct dmaapi_region *r)
@@ -65,7 +96,7 @@ void dmaapi__region_dealloc(struct dmaapi_device *dev, struct dmaapi_region *r)
 
 int dmaapi__region_map(struct dmaapi_device *dev, struct dmaapi_region *r)
 {
-	int ret;
+	int saved = errno, ret;
 
 	errno = 0;
 	ret = dev->ops->map_single(dev->ctx, dev->mask, r);
@@ -74,6 +105,7 @@ int dmaapi__region_map(struct dmaapi_device *dev, struct dmaapi_region *r)
 	ret = check_region(dev, r);
 	if (ret < 0)
 		dev->ops->unmap_single(dev->ctx, r);
+	errno = saved;
 	return ret;
 }
 
@@ -90,11 +122,14 @@ int dmaapi__prepare_read(const struct dmaapi_device *dev, const struct dmaapi_re
 	if (!size || !(r->flags & DMAAPI_REGION_NEED_SYNC))
 		return 0;
 	if (ops->prepare_read) {
-		int ret;
+		int saved = errno, ret;
 
 		errno = 0;
 		ret = ops->prepare_read(dev->ctx, r, offset, size);
-		return ret < 0 ? backend_error(dev, r, ret, errno) : 0;
+		if (ret < 0)
+			return backend_error(dev, r, ret, errno);
+		errno = saved;
+		return 0;
 	}
 	/* The crate's default: invalidate what the device may have written. */
 	if (r->dir == DMAAPI_TO_DEVICE)
@@ -114,11 +149,14 @@ int dmaapi__confirm_write(const struct dmaapi_device *dev, const struct dmaapi_r
 	if (!size || !(r->flags & DMAAPI_REGION_NEED_SYNC))
 		return 0;
 	if (ops->confirm_write) {
-		int ret;
+		int saved = errno, ret;
 
 		errno = 0;
 		ret = ops->confirm_write(dev->ctx, r, offset, size);
-		return ret < 0 ? backend_error(dev, r, ret, errno) : 0;
+		if (ret < 0)
+			return backend_error(dev, r, ret, errno);
+		errno = saved;
+		return 0;
 	}
 	/* The crate's default: write back what the CPU wrote. */
 	if (r->dir == DMAAPI_FROM_DEVICE)

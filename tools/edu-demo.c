@@ -11,7 +11,13 @@
  *   4. hand the device dmaapi_*_dma_addr() and let the containers do the
  *      cache syncs: array and box sync on every access, a mapped array when
  *      you say so (confirm_write before the device reads, prepare_read
- *      before you read what it wrote).
+ *      before you read what it wrote);
+ *   5. order your accesses against the device, which syncs do not do:
+ *      dmaapi_wmb() between writing DMA memory and the doorbell register
+ *      that starts the device, dmaapi_rmb() between seeing its completion
+ *      status and reading what it wrote;
+ *   6. check every return value: an access or a sync can fail (the device
+ *      was unbound, the kernel is out of memory).
  *
  * It moves data through the edu DMA engine with each container and prints
  * what it verified.  Exit status 0 only if every round trip matched.
@@ -44,7 +50,32 @@ static int die(const char *what, int err)
 	if (e->sys_errno)
 		fprintf(stderr, " (%s)", strerror(e->sys_errno));
 	fprintf(stderr, "\n");
+	failures++;
 	return 1;
+}
+
+/* A failed edu transfer (a negative errno from edu.c). */
+static int dma_failed(const char *what, int err)
+{
+	fprintf(stderr, "edu-demo: %s: %s\n", what, strerror(-err));
+	failures++;
+	return 1;
+}
+
+/*
+ * One device transfer, ordered as a driver must: the CPU's writes to DMA
+ * memory are visible to the device before the doorbell (dmaapi_wmb), and
+ * what the device wrote is read only after its completion was seen
+ * (dmaapi_rmb).  edu_dma() writes the doorbell and polls the status.
+ */
+static int transfer(struct edu *edu, uint64_t dma, uint32_t off, uint32_t len, bool to_ram)
+{
+	int ret;
+
+	dmaapi_wmb();
+	ret = edu_dma(edu, dma, off, len, to_ram);
+	dmaapi_rmb();
+	return ret;
 }
 
 /* The array: a DArray<uint32_t> the CPU fills, the device copies into its
@@ -52,8 +83,8 @@ static int die(const char *what, int err)
 static int demo_array(struct dmaapi_device *dev, struct edu *edu)
 {
 	enum { N = 256 };
-	struct dmaapi_array *out, *in;
-	uint32_t v, bad = 0;
+	struct dmaapi_array *out = NULL, *in = NULL;
+	uint32_t v, back[N], bad = 0;
 	char msg[128];
 	int ret;
 
@@ -62,26 +93,42 @@ static int demo_array(struct dmaapi_device *dev, struct edu *edu)
 		return die("array", ret);
 	ret = DMAAPI_ARRAY_ZERO(dev, uint32_t, N, DMAAPI_FROM_DEVICE, &in);
 	if (ret) {
-		dmaapi_array_free(out);
-		return die("array", ret);
+		die("array", ret);
+		goto out;
 	}
 	for (uint32_t i = 0; i < N; i++) {
 		v = 0xd0000000u | i;
-		dmaapi_array_set(out, i, &v);           /* syncs this element for the device */
+		/* typed: fails (LAYOUT) if v were not the element's size;
+		 * syncs this element for the device */
+		ret = DMAAPI_ARRAY_SET(out, i, &v);
+		if (ret) {
+			die("array set", ret);
+			goto out;
+		}
 	}
-	edu_dma_to_dev(edu, dmaapi_array_dma_addr(out), 0, N * sizeof(v));
-	edu_dma_to_ram(edu, dmaapi_array_dma_addr(in), 0, N * sizeof(v));
-	for (uint32_t i = 0; i < N; i++) {
-		dmaapi_array_read(in, i, &v);           /* syncs this element for the CPU */
-		bad += v != (0xd0000000u | i);
+	ret = transfer(edu, dmaapi_array_dma_addr(out), 0, N * sizeof(v), false);
+	if (!ret)
+		ret = transfer(edu, dmaapi_array_dma_addr(in), 0, N * sizeof(v), true);
+	if (ret) {
+		dma_failed("array DMA", ret);
+		goto out;
 	}
+	/* all elements in one sync for the CPU */
+	ret = dmaapi_array_read_slice(in, 0, N, back);
+	if (ret) {
+		die("array read", ret);
+		goto out;
+	}
+	for (uint32_t i = 0; i < N; i++)
+		bad += back[i] != (0xd0000000u | i);
 	snprintf(msg, sizeof(msg), "%d x u32 out at %#llx, back at %#llx, %u wrong", N,
 		 (unsigned long long)dmaapi_array_dma_addr(out),
 		 (unsigned long long)dmaapi_array_dma_addr(in), bad);
 	report("array round trip", bad == 0, msg);
+out:
 	dmaapi_array_free(out);
 	dmaapi_array_free(in);
-	return 0;
+	return ret ? 1 : 0;
 }
 
 struct packet {
@@ -109,16 +156,37 @@ static int demo_box(struct dmaapi_device *dev, struct edu *edu)
 	if (ret)
 		return die("box", ret);
 	snprintf(p.text, sizeof(p.text), "hello from the CPU");
-	dmaapi_box_write(b, &p);                        /* syncs for the device */
-	edu_dma_to_dev(edu, dmaapi_box_dma_addr(b), 1024, sizeof(p));
-	dmaapi_box_modify(b, stamp, &one);              /* prepare_read, stamp, confirm_write */
-	edu_dma_to_ram(edu, dmaapi_box_dma_addr(b), 1024, sizeof(p)); /* device restores it */
-	dmaapi_box_read(b, &q);                         /* syncs for the CPU */
+	ret = DMAAPI_BOX_WRITE(b, &p);                  /* syncs for the device */
+	if (ret) {
+		die("box write", ret);
+		goto out;
+	}
+	ret = transfer(edu, dmaapi_box_dma_addr(b), 1024, sizeof(p), false);
+	if (ret) {
+		dma_failed("box DMA", ret);
+		goto out;
+	}
+	ret = dmaapi_box_modify(b, stamp, &one);        /* prepare_read, stamp, confirm_write */
+	if (ret) {
+		die("box modify", ret);
+		goto out;
+	}
+	ret = transfer(edu, dmaapi_box_dma_addr(b), 1024, sizeof(p), true); /* device restores it */
+	if (ret) {
+		dma_failed("box DMA", ret);
+		goto out;
+	}
+	ret = DMAAPI_BOX_READ(b, &q);                   /* syncs for the CPU */
+	if (ret) {
+		die("box read", ret);
+		goto out;
+	}
 	snprintf(msg, sizeof(msg), "seq %llu, \"%s\" at %#llx", (unsigned long long)q.seq,
 		 q.text, (unsigned long long)dmaapi_box_dma_addr(b));
 	report("box round trip", q.seq == 41 && !strcmp(q.text, p.text), msg);
+out:
 	dmaapi_box_free(b);
-	return 0;
+	return ret ? 1 : 0;
 }
 
 /* The mapped array: the program's own buffer, given to the device as one
@@ -127,7 +195,7 @@ static int demo_map(struct dmaapi_device *dev, struct edu *edu)
 {
 	enum { LEN = 2048 };
 	static uint8_t src[LEN], dst[LEN];
-	struct dmaapi_map *ms, *md;
+	struct dmaapi_map *ms = NULL, *md = NULL;
 	char msg[160];
 	int ret;
 
@@ -138,21 +206,35 @@ static int demo_map(struct dmaapi_device *dev, struct edu *edu)
 		return die("map", ret);
 	ret = dmaapi_map_single_array(dev, dst, 1, LEN, 1, DMAAPI_FROM_DEVICE, &md);
 	if (ret) {
-		dmaapi_map_free(ms);
-		return die("map", ret);
+		die("map", ret);
+		goto out;
 	}
-	dmaapi_map_confirm_write_all(ms);               /* CPU wrote src: device may read */
-	edu_dma_to_dev(edu, dmaapi_map_dma_addr(ms), 0, LEN);
-	edu_dma_to_ram(edu, dmaapi_map_dma_addr(md), 0, LEN);
-	dmaapi_map_prepare_read_all(md);                /* device wrote dst: CPU may read */
+	ret = dmaapi_map_confirm_write_all(ms);         /* CPU wrote src: device may read */
+	if (ret) {
+		die("map confirm_write", ret);
+		goto out;
+	}
+	ret = transfer(edu, dmaapi_map_dma_addr(ms), 0, LEN, false);
+	if (!ret)
+		ret = transfer(edu, dmaapi_map_dma_addr(md), 0, LEN, true);
+	if (ret) {
+		dma_failed("map DMA", ret);
+		goto out;
+	}
+	ret = dmaapi_map_prepare_read_all(md);          /* device wrote dst: CPU may read */
+	if (ret) {
+		die("map prepare_read", ret);
+		goto out;
+	}
 	snprintf(msg, sizeof(msg), "%d bytes %#llx -> device -> %#llx%s", LEN,
 		 (unsigned long long)dmaapi_map_dma_addr(ms),
 		 (unsigned long long)dmaapi_map_dma_addr(md),
 		 dmaapi_map_region(md)->flags & DMAAPI_REGION_BOUNCED ? " (kernel bounce buffer)" : "");
 	report("mapped array round trip", !memcmp(src, dst, LEN), msg);
+out:
 	dmaapi_map_free(ms);
 	dmaapi_map_free(md);
-	return 0;
+	return ret ? 1 : 0;
 }
 
 static void usage(FILE *f)
@@ -202,7 +284,12 @@ int main(int argc, char **argv)
 		edu_close(&edu);
 		return die(edu.bdf, ret);
 	}
-	dmaapi_device_info(dev, &info);
+	ret = dmaapi_device_info(dev, &info);
+	if (ret) {
+		dmaapi_device_close(dev);
+		edu_close(&edu);
+		return die("device info", ret);
+	}
 	printf("edu-demo: libdmaapi %s, device %s, mask %#llx, %s, %s\n", dmaapi_version(),
 	       edu.bdf, (unsigned long long)info.dma_mask,
 	       info.flags & DMAAPI_INFO_COHERENT ? "coherent" : "non-coherent",

@@ -39,6 +39,61 @@ static void helpers(void)
 	CHECK(dmaapi_addr_checked_add(5, 6, NULL));
 
 	CHECK(strcmp(dmaapi_version(), EXPECTED_VERSION) == 0);
+	CHECK_EQ(DMAAPI_ABI_MAJOR, 1);
+	CHECK_EQ(DMAAPI_ABI_MINOR, EXPECTED_ABI_MINOR);
+}
+
+/* Every required callback, and the size field of struct dmaapi_ops. */
+static void ops_checks(void)
+{
+	struct tracking t;
+	struct dmaapi_device *dev = NULL;
+	unsigned char big[sizeof(struct dmaapi_ops) + 16] __attribute__((aligned(16)));
+	struct dmaapi_ops ops;
+	struct dmaapi_array *a = NULL;
+
+	t_group("device_new: required callbacks, ops size");
+	tracking_init(&t, false);
+	for (int i = 0; i < 5; i++) {
+		ops = t.ops;
+		switch (i) {
+		case 0: ops.page_size = NULL; break;
+		case 1: ops.map_single = NULL; break;
+		case 2: ops.unmap_single = NULL; break;
+		case 3: ops.alloc_coherent = NULL; break;
+		case 4: ops.dealloc_coherent = NULL; break;
+		}
+		dev = (void *)1;
+		CHECK_ERR(dmaapi_device_new(~0ULL, &ops, &t, &dev), DMAAPI_ERR_NULL_POINTER);
+	}
+	/* 0 = the 1.0 layout, exact size, a newer layout with a zero tail */
+	ops = t.ops;
+	ops.size = 0;
+	CHECK_EQ(dmaapi_device_new(~0ULL, &ops, &t, &dev), 0);
+	memset(&ops, 0, sizeof(ops)); /* the library copied the ops */
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 4, 4, DMAAPI_BIDIRECTIONAL, &a), 0);
+	CHECK_EQ(dmaapi_array_set(a, 1, &(uint32_t){ 5 }), 0);
+	CHECK_EQ(t.nev, 1); /* the copied flush ran */
+	dmaapi_array_free(a);
+	dmaapi_device_close(dev);
+	CHECK_EQ(tracking_live(&t), 0);
+	memset(big, 0, sizeof(big));
+	memcpy(big, &t.ops, sizeof(t.ops));
+	((struct dmaapi_ops *)(void *)big)->size = sizeof(big);
+	CHECK_EQ(dmaapi_device_new(~0ULL, (struct dmaapi_ops *)(void *)big, &t, &dev), 0);
+	dmaapi_device_close(dev);
+	/* a newer callback this library does not know: refused */
+	big[sizeof(big) - 1] = 1;
+	CHECK_ERR(dmaapi_device_new(~0ULL, (struct dmaapi_ops *)(void *)big, &t, &dev),
+		  DMAAPI_ERR_LAYOUT);
+	/* shorter than 1.0 */
+	ops = t.ops;
+	ops.size = DMAAPI_OPS_SIZE_1_0 - 1;
+	CHECK_ERR(dmaapi_device_new(~0ULL, &ops, &t, &dev), DMAAPI_ERR_LAYOUT);
+	ops.size = DMAAPI_OPS_SIZE_1_0;
+	CHECK_EQ(dmaapi_device_new(~0ULL, &ops, &t, &dev), 0);
+	dmaapi_device_close(dev);
+	CHECK_EQ(DMAAPI_OPS_SIZE_1_0, sizeof(struct dmaapi_ops));
 }
 
 static void device_errors(void)
@@ -87,6 +142,15 @@ static void device_errors(void)
 	CHECK(dev == NULL);
 	CHECK_ERR(dmaapi_device_open("no-such-device-here", ~0ULL, &dev), DMAAPI_ERR_SYSTEM);
 	CHECK_EQ(dmaapi_last_error()->sys_errno, ENOENT);
+
+	/* a backend's successful info keeps the caller's errno */
+	tracking_init(&t, false);
+	t.sync_clobbers_errno = true;
+	CHECK_EQ(dmaapi_device_new(0xfffffff, &t.ops, &t, &dev), 0);
+	errno = EAGAIN;
+	CHECK_EQ(dmaapi_device_info(dev, &info), 0);
+	CHECK_EQ(errno, EAGAIN);
+	dmaapi_device_close(dev);
 }
 
 static void layout_errors(void)
@@ -120,6 +184,17 @@ static void layout_errors(void)
 		  DMAAPI_ERR_LAYOUT);
 	CHECK_ERR(dmaapi_array_zero_with_align(dev, 1, SIZE_MAX, 1, DMAAPI_TO_DEVICE, &a),
 		  DMAAPI_ERR_LAYOUT); /* fits size_t, not isize like Rust's Layout */
+	/* Rust's Layout: the size rounded up to the alignment fits isize */
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 1, (size_t)PTRDIFF_MAX - 8 + 2, 8,
+					       DMAAPI_TO_DEVICE, &a), DMAAPI_ERR_LAYOUT);
+	CHECK_ERR(dmaapi_box_zero_with_align(dev, (size_t)PTRDIFF_MAX - 4096 + 2, 4096,
+					     DMAAPI_TO_DEVICE, &b), DMAAPI_ERR_LAYOUT);
+	t.fail_code = DMAAPI_ERR_NO_MEMORY; /* the largest valid size reaches the backend */
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 1, (size_t)PTRDIFF_MAX - 8 + 1, 8,
+					       DMAAPI_TO_DEVICE, &a), DMAAPI_ERR_NO_MEMORY);
+	CHECK_ERR(dmaapi_box_zero_with_align(dev, (size_t)PTRDIFF_MAX, 1, DMAAPI_TO_DEVICE, &b),
+		  DMAAPI_ERR_NO_MEMORY);
+	t.fail_code = 0;
 	CHECK_ERR(dmaapi_array_zero_with_align(dev, 4, 4, 4, (enum dmaapi_direction)3, &a),
 		  DMAAPI_ERR_SYSTEM);
 	CHECK_EQ(dmaapi_last_error()->sys_errno, EINVAL);
@@ -165,9 +240,15 @@ static void layout_errors(void)
 	CHECK_EQ(dmaapi_last_error()->addr, (uintptr_t)buf + 32);
 	CHECK_ERR(dmaapi_map_single_array(dev, buf, 4, 4, 4, (enum dmaapi_direction)7, &m),
 		  DMAAPI_ERR_SYSTEM);
+	/* a buffer wrapping around the address space */
+	CHECK_ERR(dmaapi_map_single_array(dev, (void *)(UINTPTR_MAX - 7), 8, 4, 8,
+					  DMAAPI_TO_DEVICE, &m), DMAAPI_ERR_LAYOUT);
+	CHECK_ERR(dmaapi_map_single_array(dev, (void *)(UINTPTR_MAX - 15), 1, 17, 1,
+					  DMAAPI_TO_DEVICE, &m), DMAAPI_ERR_LAYOUT);
 
 	/* none of that reached the backend */
-	CHECK_EQ(t.allocs + t.deallocs + t.maps + t.unmaps, 0);
+	CHECK_EQ(t.maps + t.unmaps, 0);
+	CHECK_EQ(t.allocs + t.deallocs, 0);
 
 	/* NULL objects and arguments */
 	uint32_t v = 0;
@@ -185,6 +266,29 @@ static void layout_errors(void)
 	CHECK_ERR(dmaapi_map_to_vec(NULL, &v, 1), DMAAPI_ERR_NULL_POINTER);
 	CHECK_ERR(dmaapi_map_prepare_read_all(NULL), DMAAPI_ERR_NULL_POINTER);
 	CHECK_ERR(dmaapi_map_confirm_write_all(NULL), DMAAPI_ERR_NULL_POINTER);
+	dmaapi_addr_t da = 7;
+
+	CHECK_ERR(dmaapi_array_read_sized(NULL, 0, &v, 4), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_array_set_sized(NULL, 0, &v, 4), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_box_read_sized(NULL, &v, 4), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_box_write_sized(NULL, &v, 4), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_map_read_sized(NULL, 0, &v, 4), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_map_set_sized(NULL, 0, &v, 4), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_array_read_slice(NULL, 0, 1, &v), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_array_write_slice(NULL, 0, 1, &v), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_map_read_slice(NULL, 0, 1, &v), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_map_write_slice(NULL, 0, 1, &v), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_array_dma_addr_of(NULL, 0, &da), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_map_dma_addr_of(NULL, 0, &da), DMAAPI_ERR_NULL_POINTER);
+	CHECK_EQ(da, 7);
+	CHECK_ERR(dmaapi_map_prepare_read_bytes(NULL, 0, 1), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_map_confirm_write_bytes(NULL, 0, 1), DMAAPI_ERR_NULL_POINTER);
+	CHECK(dmaapi_array_is_empty(NULL));
+	CHECK_EQ(dmaapi_array_bytes_len(NULL), 0);
+	CHECK_EQ(dmaapi_map_bytes_len(NULL), 0);
+	CHECK(!dmaapi_array_need_sync(NULL));
+	CHECK(!dmaapi_box_need_sync(NULL));
+	CHECK(!dmaapi_map_need_sync(NULL));
 	CHECK_EQ(dmaapi_array_len(NULL), 0);
 	CHECK_EQ(dmaapi_array_dma_addr(NULL), 0);
 	CHECK_EQ(dmaapi_box_dma_addr(NULL), 0);
@@ -241,7 +345,7 @@ static void mask_align_checks(void)
 	CHECK_ERR(dmaapi_array_zero_with_align(dev, 4, 1024, 2, DMAAPI_TO_DEVICE, &a),
 		  DMAAPI_ERR_DMA_MASK);
 	CHECK(a == NULL);
-	CHECK_EQ(dmaapi_last_error()->addr, mask - 4094);
+	CHECK_EQ(dmaapi_last_error()->addr, mask + 1); /* the end overflows: its last byte */
 	CHECK_EQ(dmaapi_last_error()->mask, mask);
 	CHECK_EQ(t.allocs, 2);
 	CHECK_EQ(t.deallocs, 2);
@@ -268,7 +372,7 @@ static void mask_align_checks(void)
 	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 512, 8, DMAAPI_TO_DEVICE, &m),
 		  DMAAPI_ERR_DMA_MASK);
 	CHECK(m == NULL);
-	CHECK_EQ(dmaapi_last_error()->addr, 0xfffff008);
+	CHECK_EQ(dmaapi_last_error()->addr, 0x100000007ULL); /* the last byte */
 	CHECK_EQ(dmaapi_last_error()->mask, mask);
 	CHECK_EQ(t.maps, 1);
 	CHECK_EQ(t.unmaps, 1);
@@ -385,6 +489,109 @@ static void backend_errors(void)
 	CHECK_EQ(tracking_live(&t), 0);
 }
 
+/* A backend's memory that is not zero is zeroed and written back; a
+ * success with a NULL CPU address is undone. */
+static void backend_robustness(void)
+{
+	struct tracking t;
+	struct dmaapi_device *dev = NULL;
+	struct dmaapi_array *a = (void *)1;
+	struct dmaapi_box *b = NULL;
+	uint32_t v = 1;
+	int nocache;
+
+	t_group("custom backends: zeroing, NULL CPU address");
+	for (nocache = 0; nocache < 2; nocache++) {
+		if (nocache)
+			tracking_init_nocache(&t, false);
+		else
+			tracking_init(&t, false);
+		t.dirty_alloc = true;
+		CHECK_EQ(dmaapi_device_new(~0ULL, &t.ops, &t, &dev), 0);
+		CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 300, 4, DMAAPI_FROM_DEVICE, &a), 0);
+		uint32_t *p = dmaapi_array_as_ptr(a);
+		unsigned nonzero = 0;
+
+		for (unsigned i = 0; i < 300; i++)
+			nonzero += p[i] != 0;
+		CHECK_EQ(nonzero, 0);
+		/* the zeros are written back once, whatever the direction (the
+		 * backend's flush_invalidate, or lib/arch.c's) */
+		CHECK_EQ(t.nev, 1);
+		CHECK_EQ(t.ev[0].kind, TRACK_FLUSH_INVALIDATE);
+		CHECK_EQ(t.ev[0].addr, (uintptr_t)p);
+		CHECK_EQ(t.ev[0].size, 1200);
+		tracking_clear(&t);
+		CHECK_EQ(dmaapi_array_read(a, 299, &v), 0);
+		CHECK_EQ(v, 0);
+		dmaapi_array_free(a);
+		/* coherent (no sync needed): zeroed, nothing to write back */
+		t.no_sync = true;
+		tracking_clear(&t);
+		CHECK_EQ(dmaapi_box_zero_with_align(dev, 64, 8, DMAAPI_TO_DEVICE, &b), 0);
+		CHECK_EQ(t.nev, 0);
+		CHECK_EQ(((unsigned char *)dmaapi_box_as_ptr(b))[63], 0);
+		CHECK_EQ(((unsigned char *)dmaapi_box_as_ptr(b))[0], 0);
+		dmaapi_box_free(b);
+		t.no_sync = false;
+
+		t.null_cpu = true;
+		a = (void *)1;
+		errno = EAGAIN;
+		CHECK_ERR(dmaapi_array_zero_with_align(dev, 4, 4, 4, DMAAPI_TO_DEVICE, &a),
+			  DMAAPI_ERR_NO_MEMORY);
+		CHECK(a == NULL);
+		CHECK_EQ(t.allocs, t.deallocs); /* undone, not leaked */
+		CHECK_EQ(tracking_live(&t), 0);
+		t.null_cpu = false;
+		dmaapi_device_close(dev);
+	}
+}
+
+/* A success leaves errno as it was, whatever the backend did to it. */
+static void errno_kept(void)
+{
+	struct tracking t;
+	struct dmaapi_device *dev = NULL;
+	struct dmaapi_array *a = NULL;
+	struct dmaapi_map *m = NULL;
+	uint32_t v = 3, buf[4] = { 0 };
+	int custom;
+
+	t_group("successful calls keep errno");
+	for (custom = 0; custom < 2; custom++) {
+		tracking_init(&t, custom);
+		t.sync_clobbers_errno = true;
+		CHECK_EQ(dmaapi_device_new(~0ULL, &t.ops, &t, &dev), 0);
+		errno = EAGAIN;
+		CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 4, 4, DMAAPI_BIDIRECTIONAL, &a), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_array_set(a, 1, &v), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_array_read(a, 1, &v), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_map_single_array(dev, buf, 4, 4, 4, DMAAPI_FROM_DEVICE, &m), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_map_prepare_read_all(m), 0);
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(dmaapi_map_confirm_write_all(m), 0);
+		CHECK_EQ(errno, EAGAIN);
+		dmaapi_map_free(m);
+		dmaapi_array_free(a);
+		dmaapi_device_close(dev);
+	}
+	/* dirty memory: zeroed and written back, errno still kept */
+	tracking_init(&t, true);
+	t.sync_clobbers_errno = true;
+	t.dirty_alloc = true;
+	CHECK_EQ(dmaapi_device_new(~0ULL, &t.ops, &t, &dev), 0);
+	errno = EAGAIN;
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 4, 4, DMAAPI_TO_DEVICE, &a), 0);
+	CHECK_EQ(errno, EAGAIN);
+	dmaapi_array_free(a);
+	dmaapi_device_close(dev);
+}
+
 /* Last error is per thread: a success does not clear it. */
 static void last_error_sticky(void)
 {
@@ -398,9 +605,12 @@ static void last_error_sticky(void)
 void suite_errors(void)
 {
 	helpers();
+	ops_checks();
 	device_errors();
 	layout_errors();
 	mask_align_checks();
 	backend_errors();
+	backend_robustness();
+	errno_kept();
 	last_error_sticky();
 }

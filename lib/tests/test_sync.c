@@ -26,6 +26,9 @@ static const enum dmaapi_direction dirs[] = { DMAAPI_BIDIRECTIONAL, DMAAPI_TO_DE
 					      DMAAPI_FROM_DEVICE };
 static const char *const dir_names[] = { "BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE" };
 
+/* The backend has no flush/invalidate: the arch defaults run (logged). */
+static bool g_nocache;
+
 /* What a prepare_read (read = true) or confirm_write of [off, off + size)
  * must log, SPEC §1's table. */
 static void want_sync(struct expect *x, bool custom, enum dmaapi_direction dir, bool read,
@@ -95,9 +98,13 @@ static void sync_suite_one(bool custom, unsigned di)
 	char name[96];
 
 	snprintf(name, sizeof(name), "sync: %s, %s", dir_names[di],
-		 custom ? "backend prepare_read/confirm_write" : "crate defaults");
+		 custom ? "backend prepare_read/confirm_write"
+			: g_nocache ? "crate defaults, arch cache maintenance" : "crate defaults");
 	t_group(name);
-	tracking_init(&t, custom);
+	if (g_nocache)
+		tracking_init_nocache(&t, custom);
+	else
+		tracking_init(&t, custom);
 	CHECK_EQ(dmaapi_device_new(0xffffffffu, &t.ops, &t, &dev), 0);
 
 	/* ---- array of 8 x uint32_t */
@@ -297,15 +304,62 @@ static void no_sync_suite(bool custom)
 
 	CHECK_EQ(dmaapi_array_zero_with_align(dev, 8, 4, 8, DMAAPI_BIDIRECTIONAL, &a), 0);
 	CHECK_EQ(dmaapi_array_region(a)->flags & DMAAPI_REGION_NEED_SYNC, 0);
+	uint64_t *ap = dmaapi_array_as_ptr(a), r = 0;
+
+	/* the data really moves, whichever path (inline, or the symbols
+	 * with DMAAPI_NO_INLINE and through the parenthesised names) */
 	CHECK_EQ(dmaapi_array_set(a, 1, &v), 0);
-	CHECK_EQ(dmaapi_array_read(a, 1, &v), 0);
+	CHECK_EQ(ap[1], 5);
+	CHECK_EQ(dmaapi_array_read(a, 1, &r), 0);
+	CHECK_EQ(r, 5);
+	v = 0x1122334455667788ULL;
+	CHECK_EQ((dmaapi_array_set)(a, 2, &v), 0);
+	CHECK_EQ(ap[2], 0x1122334455667788ULL);
+	r = 0;
+	CHECK_EQ((dmaapi_array_read)(a, 2, &r), 0);
+	CHECK_EQ(r, 0x1122334455667788ULL);
+	r = 0;
+	CHECK_EQ(DMAAPI_ARRAY_READ(a, 2, &r), 0);
+	CHECK_EQ(r, 0x1122334455667788ULL);
+	v = 9;
+	CHECK_EQ(DMAAPI_ARRAY_SET(a, 3, &v), 0);
+	CHECK_EQ(ap[3], 9);
+	CHECK_EQ((dmaapi_array_set_sized)(a, 0, &v, 8), 0);
+	CHECK_EQ(ap[0], 9);
+	r = 0;
+	CHECK_EQ((dmaapi_array_read_sized)(a, 3, &r, 8), 0);
+	CHECK_EQ(r, 9);
+	v = 5;
 	CHECK_EQ(dmaapi_array_copy_from_slice(a, src, 4), 0);
+	CHECK_EQ(ap[3], 4);
 	CHECK_EQ(dmaapi_array_prepare_read(a, 0, 4), 0);
 	CHECK_EQ(dmaapi_array_confirm_write(a, 0, 4), 0);
 
 	CHECK_EQ(dmaapi_box_zero_with_align(dev, 8, 8, DMAAPI_BIDIRECTIONAL, &b), 0);
+	uint64_t *bp = dmaapi_box_as_ptr(b);
+
+	v = 77;
+	CHECK_EQ((dmaapi_box_write)(b, &v), 0);
+	CHECK_EQ(*bp, 77);
+	r = 0;
+	CHECK_EQ((dmaapi_box_read)(b, &r), 0);
+	CHECK_EQ(r, 77);
+	r = 0;
+	CHECK_EQ(DMAAPI_BOX_READ(b, &r), 0);
+	CHECK_EQ(r, 77);
+	v = 78;
+	CHECK_EQ(DMAAPI_BOX_WRITE(b, &v), 0);
+	CHECK_EQ(*bp, 78);
+	CHECK_EQ((dmaapi_box_write_sized)(b, &v, 8), 0);
+	r = 0;
+	CHECK_EQ((dmaapi_box_read_sized)(b, &r, 8), 0);
+	CHECK_EQ(r, 78);
+	v = 5;
 	CHECK_EQ(dmaapi_box_write(b, &v), 0);
-	CHECK_EQ(dmaapi_box_read(b, &v), 0);
+	CHECK_EQ(*bp, 5);
+	r = 0;
+	CHECK_EQ(dmaapi_box_read(b, &r), 0);
+	CHECK_EQ(r, 5);
 	CHECK_EQ(dmaapi_box_modify(b, add_fn, &add), 0);
 	CHECK_EQ(*(uint64_t *)dmaapi_box_as_ptr(b), 6);
 	CHECK_EQ(dmaapi_box_prepare_read(b), 0);
@@ -313,7 +367,23 @@ static void no_sync_suite(bool custom)
 
 	buf = calloc(4, 8);
 	CHECK_EQ(dmaapi_map_single_array(dev, buf, 8, 4, 8, DMAAPI_BIDIRECTIONAL, &m), 0);
+	v = 31;
+	CHECK_EQ((dmaapi_map_set)(m, 1, &v), 0);
+	CHECK_EQ(buf[1], 31);
+	r = 0;
+	CHECK_EQ((dmaapi_map_read)(m, 1, &r), 0);
+	CHECK_EQ(r, 31);
+	CHECK_EQ((dmaapi_map_set_sized)(m, 2, &v, 8), 0);
+	CHECK_EQ(buf[2], 31);
+	r = 0;
+	CHECK_EQ((dmaapi_map_read_sized)(m, 2, &r, 8), 0);
+	CHECK_EQ(r, 31);
 	CHECK_EQ(dmaapi_map_copy_from_slice(m, src, 4), 0);
+	CHECK_EQ(buf[3], 4);
+	uint64_t dst[4] = { 0 };
+
+	CHECK_EQ(dmaapi_map_to_vec(m, dst, 4), 0);
+	CHECK_EQ(dst[2], 3);
 	CHECK_EQ(dmaapi_map_to_vec(m, src, 4), 0);
 	CHECK_EQ(dmaapi_map_prepare_read_all(m), 0);
 	CHECK_EQ(dmaapi_map_confirm_write_all(m), 0);
@@ -350,6 +420,211 @@ static void sync_failure_suite(void)
 	dmaapi_device_close(dev);
 }
 
+/* The accessors of 1.1: the syncs they make and what they copy. */
+static void new_api_one(bool custom, unsigned di)
+{
+	enum dmaapi_direction dir = dirs[di];
+	struct tracking t;
+	struct dmaapi_device *dev = NULL;
+	struct dmaapi_array *a = NULL;
+	struct dmaapi_box *b = NULL;
+	struct dmaapi_map *m = NULL;
+	struct expect x;
+	uint32_t v, src[5] = { 11, 12, 13, 14, 15 }, dst[5];
+	uint16_t small = 0;
+	uint64_t big = 0;
+	dmaapi_addr_t da = 0;
+	char name[96];
+
+	snprintf(name, sizeof(name), "1.1 accessors: %s, %s", dir_names[di],
+		 custom ? "backend syncs" : "crate defaults");
+	t_group(name);
+	tracking_init(&t, custom);
+	CHECK_EQ(dmaapi_device_new(0xffffffffu, &t.ops, &t, &dev), 0);
+
+	CHECK_EQ(DMAAPI_ARRAY_ZERO(dev, uint32_t, 8, dir, &a), 0);
+	uint32_t *ap = dmaapi_array_as_ptr(a);
+
+	CHECK(dmaapi_array_need_sync(a));
+	CHECK(!dmaapi_array_is_empty(a));
+	CHECK_EQ(dmaapi_array_bytes_len(a), 32);
+
+	/* typed access: one element, its sync; a wrong size copies nothing */
+	v = 0xabcd0123;
+	CHECK_EQ(DMAAPI_ARRAY_SET(a, 6, &v), 0);
+	CHECK_EQ(ap[6], 0xabcd0123);
+	x.n = 0;
+	want_sync(&x, custom, dir, false, 24, 4);
+	CHECK_LOG(&t, ap, &x);
+	v = 0;
+	CHECK_EQ(DMAAPI_ARRAY_READ(a, 6, &v), 0);
+	CHECK_EQ(v, 0xabcd0123);
+	x.n = 0;
+	want_sync(&x, custom, dir, true, 24, 4);
+	CHECK_LOG(&t, ap, &x);
+	CHECK_ERR(DMAAPI_ARRAY_READ(a, 6, &small), DMAAPI_ERR_LAYOUT);
+	CHECK_ERR(DMAAPI_ARRAY_READ(a, 6, &big), DMAAPI_ERR_LAYOUT);
+	CHECK_EQ(big, 0);
+	CHECK_ERR(DMAAPI_ARRAY_SET(a, 6, &big), DMAAPI_ERR_LAYOUT);
+	CHECK_EQ(ap[7], 0);
+	CHECK_ERR(DMAAPI_ARRAY_READ(a, 8, &v), DMAAPI_ERR_INDEX);
+	CHECK_ERR(DMAAPI_ARRAY_SET(a, 8, &v), DMAAPI_ERR_INDEX);
+	CHECK_EQ(t.nev, 0);
+
+	/* slices: one sync for the range */
+	CHECK_EQ(dmaapi_array_write_slice(a, 2, 5, src), 0);
+	CHECK(memcmp(ap + 2, src, 20) == 0);
+	CHECK_EQ(ap[1], 0);
+	CHECK_EQ(ap[7], 0);
+	x.n = 0;
+	want_sync(&x, custom, dir, false, 8, 20);
+	CHECK_LOG(&t, ap, &x);
+	memset(dst, 0, sizeof(dst));
+	CHECK_EQ(dmaapi_array_read_slice(a, 3, 4, dst), 0);
+	CHECK(dst[0] == 12 && dst[3] == 15 && dst[4] == 0);
+	x.n = 0;
+	want_sync(&x, custom, dir, true, 12, 16);
+	CHECK_LOG(&t, ap, &x);
+	CHECK_EQ(dmaapi_array_read_slice(a, 8, 0, dst), 0);
+	CHECK_EQ(dmaapi_array_write_slice(a, 8, 0, NULL), 0);
+	CHECK_ERR(dmaapi_array_read_slice(a, 4, 5, dst), DMAAPI_ERR_INDEX);
+	CHECK_ERR(dmaapi_array_write_slice(a, 9, 0, src), DMAAPI_ERR_INDEX);
+	CHECK_ERR(dmaapi_array_read_slice(a, 0, 1, NULL), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_array_write_slice(a, 0, 1, NULL), DMAAPI_ERR_NULL_POINTER);
+	CHECK_EQ(t.nev, 0);
+
+	/* element addresses */
+	CHECK_EQ(dmaapi_array_dma_addr_of(a, 0, &da), 0);
+	CHECK_EQ(da, dmaapi_array_dma_addr(a));
+	CHECK_EQ(dmaapi_array_dma_addr_of(a, 5, &da), 0);
+	CHECK_EQ(da, dmaapi_array_dma_addr(a) + 20);
+	CHECK_EQ(dmaapi_array_dma_addr_of(a, 8, &da), 0);
+	CHECK_EQ(da, dmaapi_array_dma_addr(a) + 32);
+	da = 1;
+	CHECK_ERR(dmaapi_array_dma_addr_of(a, 9, &da), DMAAPI_ERR_INDEX);
+	CHECK_EQ(da, 1);
+	CHECK_ERR(dmaapi_array_dma_addr_of(a, 0, NULL), DMAAPI_ERR_NULL_POINTER);
+	dmaapi_array_free(a);
+
+	/* box */
+	CHECK_EQ(DMAAPI_BOX_ZERO(dev, uint64_t, dir, &b), 0);
+	uint64_t *bp = dmaapi_box_as_ptr(b);
+
+	CHECK(dmaapi_box_need_sync(b));
+	big = 0x0102030405060708ULL;
+	CHECK_EQ(DMAAPI_BOX_WRITE(b, &big), 0);
+	CHECK_EQ(*bp, 0x0102030405060708ULL);
+	x.n = 0;
+	want_sync(&x, custom, dir, false, 0, 8);
+	CHECK_LOG(&t, bp, &x);
+	big = 0;
+	CHECK_EQ(DMAAPI_BOX_READ(b, &big), 0);
+	CHECK_EQ(big, 0x0102030405060708ULL);
+	x.n = 0;
+	want_sync(&x, custom, dir, true, 0, 8);
+	CHECK_LOG(&t, bp, &x);
+	CHECK_ERR(DMAAPI_BOX_READ(b, &v), DMAAPI_ERR_LAYOUT);
+	CHECK_ERR(DMAAPI_BOX_WRITE(b, &v), DMAAPI_ERR_LAYOUT);
+	CHECK_EQ(*bp, 0x0102030405060708ULL);
+	CHECK_EQ(t.nev, 0);
+	dmaapi_box_free(b);
+
+	/* mapped array: 6 x uint32_t; typed read/set do not sync, slices do */
+	uint32_t *buf = aligned_alloc(64, 64);
+
+	memset(buf, 0, 64);
+	CHECK_EQ(dmaapi_map_single_array(dev, buf, 4, 6, 4, dir, &m), 0);
+	CHECK(dmaapi_map_need_sync(m));
+	CHECK_EQ(dmaapi_map_bytes_len(m), 24);
+	v = 99;
+	CHECK_EQ(DMAAPI_MAP_SET(m, 5, &v), 0);
+	CHECK_EQ(buf[5], 99);
+	v = 0;
+	CHECK_EQ(DMAAPI_MAP_READ(m, 5, &v), 0);
+	CHECK_EQ(v, 99);
+	CHECK_ERR(DMAAPI_MAP_READ(m, 5, &big), DMAAPI_ERR_LAYOUT);
+	CHECK_ERR(DMAAPI_MAP_SET(m, 0, &small), DMAAPI_ERR_LAYOUT);
+	CHECK_ERR(DMAAPI_MAP_READ(m, 6, &v), DMAAPI_ERR_INDEX);
+	CHECK_EQ(t.nev, 0);
+	CHECK_EQ(dmaapi_map_write_slice(m, 1, 3, src), 0);
+	CHECK(buf[1] == 11 && buf[3] == 13 && buf[4] == 0);
+	x.n = 0;
+	want_sync(&x, custom, dir, false, 4, 12);
+	CHECK_LOG(&t, buf, &x);
+	memset(dst, 0, sizeof(dst));
+	CHECK_EQ(dmaapi_map_read_slice(m, 3, 3, dst), 0);
+	CHECK(dst[0] == 13 && dst[1] == 0 && dst[2] == 99);
+	x.n = 0;
+	want_sync(&x, custom, dir, true, 12, 12);
+	CHECK_LOG(&t, buf, &x);
+	CHECK_ERR(dmaapi_map_read_slice(m, 3, 4, dst), DMAAPI_ERR_INDEX);
+	CHECK_ERR(dmaapi_map_write_slice(m, 7, 0, src), DMAAPI_ERR_INDEX);
+	/* byte ranges: a field of an element */
+	CHECK_EQ(dmaapi_map_prepare_read_bytes(m, 9, 2), 0);
+	x.n = 0;
+	want_sync(&x, custom, dir, true, 9, 2);
+	CHECK_LOG(&t, buf, &x);
+	CHECK_EQ(dmaapi_map_confirm_write_bytes(m, 23, 1), 0);
+	x.n = 0;
+	want_sync(&x, custom, dir, false, 23, 1);
+	CHECK_LOG(&t, buf, &x);
+	CHECK_EQ(dmaapi_map_confirm_write_bytes(m, 24, 0), 0);
+	CHECK_ERR(dmaapi_map_prepare_read_bytes(m, 23, 2), DMAAPI_ERR_INDEX);
+	CHECK_ERR(dmaapi_map_confirm_write_bytes(m, 25, 0), DMAAPI_ERR_INDEX);
+	CHECK_ERR(dmaapi_map_prepare_read_bytes(m, SIZE_MAX, 2), DMAAPI_ERR_INDEX);
+	CHECK_EQ(t.nev, 0);
+	CHECK_EQ(dmaapi_map_dma_addr_of(m, 3, &da), 0);
+	CHECK_EQ(da, dmaapi_map_dma_addr(m) + 12);
+	CHECK_ERR(dmaapi_map_dma_addr_of(m, 7, &da), DMAAPI_ERR_INDEX);
+	dmaapi_map_free(m);
+	free(buf);
+
+	/* coherent: no sync needed */
+	t.no_sync = true;
+	CHECK_EQ(DMAAPI_ARRAY_ZERO(dev, uint32_t, 8, dir, &a), 0);
+	CHECK(!dmaapi_array_need_sync(a));
+	dmaapi_array_free(a);
+	CHECK_EQ(tracking_live(&t), 0);
+	dmaapi_device_close(dev);
+}
+
+/* The barriers run (inline and as symbols), and the arithmetic of the
+ * arch cache maintenance. */
+size_t dmaapi__ctr_dcache_line(uint64_t ctr);
+size_t dmaapi__dcache_lines(uintptr_t addr, size_t size, size_t line, uintptr_t *first);
+
+static void barriers_and_arch(void)
+{
+	uintptr_t first = 1;
+
+	t_group("barriers; cache line arithmetic");
+	dmaapi_wmb();
+	dmaapi_rmb();
+	dmaapi_mb();
+	dmaapi_dma_wmb();
+	dmaapi_dma_rmb();
+	(dmaapi_wmb)();
+	(dmaapi_rmb)();
+	(dmaapi_mb)();
+	(dmaapi_dma_wmb)();
+	(dmaapi_dma_rmb)();
+	CHECK(1); /* they returned */
+
+	CHECK_EQ(dmaapi__ctr_dcache_line(0x8444c004ULL), 64); /* Cortex-A57: DminLine 4 */
+	CHECK_EQ(dmaapi__ctr_dcache_line(0x3ULL << 16), 32);
+	CHECK_EQ(dmaapi__ctr_dcache_line(0xfULL << 16), 4u << 15);
+	CHECK_EQ(dmaapi__dcache_lines(0x1000, 64, 64, &first), 1);
+	CHECK_EQ(first, 0x1000);
+	CHECK_EQ(dmaapi__dcache_lines(0x1000, 65, 64, &first), 2);
+	CHECK_EQ(dmaapi__dcache_lines(0x103f, 1, 64, &first), 1);
+	CHECK_EQ(first, 0x1000);
+	CHECK_EQ(dmaapi__dcache_lines(0x103f, 2, 64, &first), 2);
+	CHECK_EQ(dmaapi__dcache_lines(0x1030, 0x20, 64, &first), 2);
+	CHECK_EQ(dmaapi__dcache_lines(0x1000, 4096, 64, &first), 64);
+	CHECK_EQ(dmaapi__dcache_lines(0x1001, 4096, 64, &first), 65);
+	CHECK_EQ(dmaapi__dcache_lines(0x1001, 0, 64, &first), 0);
+}
+
 void suite_sync(void)
 {
 	unsigned di;
@@ -357,7 +632,15 @@ void suite_sync(void)
 	for (di = 0; di < 3; di++) {
 		sync_suite_one(false, di);
 		sync_suite_one(true, di);
+		new_api_one(false, di);
+		new_api_one(true, di);
 	}
+	/* a backend without flush/invalidate: lib/arch.c does the work */
+	g_nocache = true;
+	for (di = 0; di < 3; di++)
+		sync_suite_one(false, di);
+	g_nocache = false;
+	barriers_and_arch();
 	no_sync_suite(false);
 	no_sync_suite(true);
 	sync_failure_suite();

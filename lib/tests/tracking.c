@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The nocache variant's log: lib/arch.c's defaults are reached through
+ * -Wl,--wrap=dmaapi__arch_*, logged here, and then really run. */
+static struct tracking *arch_log;
+
 static void log_event(struct tracking *t, enum track_kind kind, const void *addr, size_t size,
 		      enum dmaapi_direction dir)
 {
@@ -50,10 +54,23 @@ static int t_alloc(void *ctx, uint64_t dma_mask, struct dmaapi_region *r)
 	ret = injected_failure(t, r);
 	if (ret)
 		return ret;
+	if (t->sync_clobbers_errno)
+		errno = ENOTTY;
+	if (t->null_cpu) {
+		r->cpu_addr = NULL;
+		r->dma_addr = next_addr(t, r->size, r->align);
+		t->allocs++;
+		return 0;
+	}
 	r->cpu_addr = aligned_alloc(align, len);
 	if (!r->cpu_addr)
 		return -DMAAPI_ERR_NO_MEMORY;
-	memset(r->cpu_addr, 0, len);
+	if (t->dirty_alloc) {
+		memset(r->cpu_addr, 0xaa, len);
+	} else {
+		memset(r->cpu_addr, 0, len);
+		r->flags |= DMAAPI_REGION_ZEROED;
+	}
 	r->dma_addr = next_addr(t, r->size, r->align);
 	r->cookie = ++t->allocs;
 	if (t->no_sync)
@@ -79,6 +96,8 @@ static int t_map(void *ctx, uint64_t dma_mask, struct dmaapi_region *r)
 	ret = injected_failure(t, r);
 	if (ret)
 		return ret;
+	if (t->sync_clobbers_errno)
+		errno = ENOTTY;
 	r->dma_addr = next_addr(t, r->size, r->align);
 	r->cookie = ++t->maps;
 	if (t->no_sync)
@@ -112,6 +131,8 @@ static int t_sync(struct tracking *t, enum track_kind kind, const struct dmaapi_
 		  size_t size)
 {
 	log_event(t, kind, (char *)r->cpu_addr + offset, size, r->dir);
+	if (t->sync_clobbers_errno)
+		errno = ENOTTY;
 	if (t->sync_fail_code) {
 		errno = EIO;
 		return -t->sync_fail_code;
@@ -134,6 +155,8 @@ static int t_info(void *ctx, struct dmaapi_device_info *info)
 	struct tracking *t = ctx;
 
 	t->info_calls++;
+	if (t->sync_clobbers_errno)
+		errno = ENOTTY;
 	info->flags = DMAAPI_INFO_COHERENT;
 	info->max_alloc_size = 1 << 20;
 	return 0;
@@ -142,6 +165,8 @@ static int t_info(void *ctx, struct dmaapi_device_info *info)
 void tracking_init(struct tracking *t, bool custom_sync)
 {
 	memset(t, 0, sizeof(*t));
+	arch_log = NULL;
+	t->ops.size = sizeof(t->ops);
 	t->page_size = 4096;
 	t->next_dma = 0x100000;
 	t->ops.page_size = t_page_size;
@@ -157,6 +182,43 @@ void tracking_init(struct tracking *t, bool custom_sync)
 		t->ops.prepare_read = t_prepare_read;
 		t->ops.confirm_write = t_confirm_write;
 	}
+}
+
+void tracking_init_nocache(struct tracking *t, bool custom_sync)
+{
+	tracking_init(t, custom_sync);
+	t->ops.flush = NULL;
+	t->ops.invalidate = NULL;
+	t->ops.flush_invalidate = NULL;
+	arch_log = t;
+}
+
+void __real_dmaapi__arch_flush(void *addr, size_t size);
+void __real_dmaapi__arch_invalidate(void *addr, size_t size);
+void __real_dmaapi__arch_flush_invalidate(void *addr, size_t size);
+void __wrap_dmaapi__arch_flush(void *addr, size_t size);
+void __wrap_dmaapi__arch_invalidate(void *addr, size_t size);
+void __wrap_dmaapi__arch_flush_invalidate(void *addr, size_t size);
+
+void __wrap_dmaapi__arch_flush(void *addr, size_t size)
+{
+	if (arch_log)
+		log_event(arch_log, TRACK_FLUSH, addr, size, 0);
+	__real_dmaapi__arch_flush(addr, size);
+}
+
+void __wrap_dmaapi__arch_invalidate(void *addr, size_t size)
+{
+	if (arch_log)
+		log_event(arch_log, TRACK_INVALIDATE, addr, size, 0);
+	__real_dmaapi__arch_invalidate(addr, size);
+}
+
+void __wrap_dmaapi__arch_flush_invalidate(void *addr, size_t size)
+{
+	if (arch_log)
+		log_event(arch_log, TRACK_FLUSH_INVALIDATE, addr, size, 0);
+	__real_dmaapi__arch_flush_invalidate(addr, size);
 }
 
 void tracking_clear(struct tracking *t)

@@ -41,6 +41,9 @@ struct tracking {
 	int fail_errno;		/* ... leaving errno = fail_errno */
 	dmaapi_addr_t fail_addr;	/* ... and dma_addr = fail_addr */
 	int sync_fail_code;	/* != 0: prepare_read/confirm_write fail */
+	bool dirty_alloc;	/* alloc: memory full of 0xaa, DMAAPI_REGION_ZEROED not set */
+	bool null_cpu;		/* alloc: succeed with cpu_addr NULL (a broken backend) */
+	bool sync_clobbers_errno; /* alloc, map, syncs, info succeed leaving errno = ENOTTY */
 
 	unsigned allocs, deallocs, maps, unmaps;
 	uint32_t last_flags;	/* region flags seen by the last alloc/map */
@@ -53,6 +56,10 @@ struct tracking {
 /* custom_sync: provide prepare_read/confirm_write (logged for every call);
  * otherwise the library's defaults run and the log shows flush/invalidate. */
 void tracking_init(struct tracking *t, bool custom_sync);
+/* The same without flush/invalidate/flush_invalidate ops: the library's
+ * arch defaults (lib/arch.c) run instead, and the log shows them (the test
+ * binaries wrap dmaapi__arch_*).  Until the next tracking_init*(). */
+void tracking_init_nocache(struct tracking *t, bool custom_sync);
 void tracking_clear(struct tracking *t);
 /* live allocations + mappings */
 unsigned tracking_live(const struct tracking *t);
