@@ -17,6 +17,9 @@ set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 VERSION=$(cat "$TOP/VERSION")
+# The shared object's file name: libdmaapi.so.<ABI major>.<minor>.<patch>,
+# SONAME libdmaapi.so.1 (lib/Makefile).
+REALNAME=$(make -s -C "$TOP/lib" print-realname)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 n=0
@@ -74,7 +77,7 @@ else
 fi
 
 for f in usr/include/dmaapi.h \
-	 "usr/lib/libdmaapi.so.$VERSION" usr/lib/libdmaapi.so.1 usr/lib/libdmaapi.so \
+	 "usr/lib/$REALNAME" usr/lib/libdmaapi.so.1 usr/lib/libdmaapi.so \
 	 usr/lib/libdmaapi.a usr/lib/pkgconfig/libdmaapi.pc \
 	 usr/sbin/dmaapictl \
 	 usr/share/man/man8/dmaapictl.8 usr/share/man/man3/libdmaapi.3 \
@@ -82,8 +85,8 @@ for f in usr/include/dmaapi.h \
 	check "installed /$f" test -e "$dest/$f"
 done
 check "dmaapictl is executable" test -x "$dest/usr/sbin/dmaapictl"
-check "libdmaapi.so.1 -> libdmaapi.so.$VERSION" \
-	test "$(readlink "$dest/usr/lib/libdmaapi.so.1")" = "libdmaapi.so.$VERSION"
+check "libdmaapi.so.1 -> $REALNAME" \
+	test "$(readlink "$dest/usr/lib/libdmaapi.so.1")" = "$REALNAME"
 check "libdmaapi.so -> libdmaapi.so.1" test "$(readlink "$dest/usr/lib/libdmaapi.so")" = libdmaapi.so.1
 check "nothing installed outside /usr" \
 	test "$(cd "$dest" && find . -mindepth 1 -maxdepth 1)" = ./usr
