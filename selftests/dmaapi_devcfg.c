@@ -14,6 +14,8 @@
  *  - align: huge and odd alignments are refused, on the edu node (an IOMMU
  *    in the iommu cell) and on /dev/dmaapi.
  *  - limits: pins stay charged to the user across fork and fd passing.
+ *  - overlap_bounces, noncoherent_partial_lines_bounce: which mappings
+ *    bounce does not depend on the kernel's debug options.
  *  - bus_master: the PCI command register's bus master bit is clear once the
  *    last file of the node is closed, and set again by the next open.
  *
@@ -365,6 +367,73 @@ TEST(default_device_align)
 		SKIP(return, "/dev/dmaapi cannot be opened (%s): load dmaapi.ko", strerror(errno));
 	ASSERT_NE(MAP_FAILED, buf);
 	check_aligns(_metadata, fd, buf);
+	close(fd);
+	munmap(buf, PG);
+}
+
+/*
+ * Streaming mappings must not overlap (the DMA API does not support it): the
+ * second direct mapping of a page bounces, on production kernels as on debug
+ * ones.  /dev/dmaapi: no IOMMU, and all of a 1 GiB guest under its mask.
+ */
+TEST(overlap_bounces)
+{
+	uint8_t *buf = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int fd = open("/dev/dmaapi", O_RDWR | O_CLOEXEC);
+	struct dmaapi_map_user m1, m2;
+
+	if (fd < 0)
+		SKIP(return, "/dev/dmaapi cannot be opened (%s): load dmaapi.ko", strerror(errno));
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, do_map(fd, buf, PG, DMAAPI_DIR_BIDIRECTIONAL, 0, &m1));
+	if (m1.out_flags & DMAAPI_OUT_BOUNCED) {
+		do_free(fd, m1.handle);
+		close(fd);
+		SKIP(return, "the first mapping is bounced already (swiotlb=force or above the mask): an overlap cannot be told apart");
+	}
+	ASSERT_EQ(0, do_map(fd, buf + 64, 128, DMAAPI_DIR_FROM_DEVICE, 0, &m2));
+	EXPECT_TRUE(m2.out_flags & DMAAPI_OUT_BOUNCED)
+		TH_LOG("a mapping overlapping a direct one at %#llx was mapped directly at %#llx",
+		       (unsigned long long)m1.dma_addr, (unsigned long long)m2.dma_addr);
+	EXPECT_EQ(0, do_free(fd, m2.handle));
+	/* the first one gone, the same range maps directly again */
+	EXPECT_EQ(0, do_free(fd, m1.handle));
+	ASSERT_EQ(0, do_map(fd, buf + 64, 128, DMAAPI_DIR_FROM_DEVICE, 0, &m2));
+	EXPECT_FALSE(m2.out_flags & DMAAPI_OUT_BOUNCED);
+	EXPECT_EQ(0, do_free(fd, m2.handle));
+	close(fd);
+	munmap(buf, PG);
+}
+
+/*
+ * On a device that is not cache-coherent, a device-writable buffer that
+ * shares a cache line with other data bounces.
+ */
+TEST(noncoherent_partial_lines_bounce)
+{
+	uint8_t *buf = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int fd = open("/dev/dmaapi", O_RDWR | O_CLOEXEC);
+	static const uint32_t dirs[] = { DMAAPI_DIR_FROM_DEVICE, DMAAPI_DIR_BIDIRECTIONAL };
+	struct dmaapi_map_user m;
+	struct dmaapi_info info;
+
+	if (fd < 0)
+		SKIP(return, "/dev/dmaapi cannot be opened (%s): load dmaapi.ko", strerror(errno));
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, get_info(fd, &info));
+	if (info.dev_flags & DMAAPI_DEV_COHERENT) {
+		close(fd);
+		SKIP(return, "/dev/dmaapi is cache-coherent here: no cache line to share");
+	}
+	for (size_t i = 0; i < 2; i++) {
+		ASSERT_EQ(0, do_map(fd, buf + 8, 100, dirs[i], 0, &m));
+		EXPECT_TRUE(m.out_flags & DMAAPI_OUT_BOUNCED)
+			TH_LOG("direction %u: mapped directly at %#llx", dirs[i],
+			       (unsigned long long)m.dma_addr);
+		EXPECT_EQ(0, do_free(fd, m.handle));
+	}
 	close(fd);
 	munmap(buf, PG);
 }
