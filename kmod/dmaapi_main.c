@@ -59,12 +59,12 @@ bool dmaapi_fits(dma_addr_t addr, u64 len, u64 mask)
 	return last <= mask;
 }
 
-/* Does an IOMMU translate this device's DMA (not a passthrough domain)? */
+/* Does the DMA API translate this device's DMA through an IOMMU? */
 bool dmaapi_dev_translated(struct device *dev)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 
-	return domain && domain->type != IOMMU_DOMAIN_IDENTITY;
+	return domain && iommu_is_dma_domain(domain);
 }
 
 static void dmaapi_dev_release(struct kref *ref)
