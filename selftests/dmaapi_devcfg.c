@@ -292,8 +292,8 @@ TEST_F(edu, page_offset)
 	static const size_t offs[] = { 0, 8, 64, 100, 2048, 4000, 4095 };
 	static const size_t lens[] = { 1, 64, 2000, 2048, 4096, 3 * 4096 + 5, 65536 };
 
-	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+	for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(lens); j++) {
 			uint8_t *buf = self->e.mem + PG + offs[i];
 			size_t len = lens[j];
 			struct dmaapi_map_user m;
@@ -334,13 +334,13 @@ static void check_aligns(struct __test_metadata *_metadata, int fd, void *buf)
 	struct dmaapi_alloc a;
 
 	ASSERT_EQ(0, get_info(fd, &info));
-	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(odd); i++) {
 		EXPECT_EQ(-1, do_map(fd, buf, 100, DMAAPI_DIR_BIDIRECTIONAL, odd[i], &m));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("MAP_USER align %#llx", (unsigned long long)odd[i]);
 		EXPECT_EQ(-1, do_alloc(fd, 100, odd[i], &a));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("ALLOC align %#llx", (unsigned long long)odd[i]);
 	}
-	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(huge); i++) {
 		EXPECT_EQ(-1, do_map(fd, buf, 100, DMAAPI_DIR_BIDIRECTIONAL, huge[i], &m));
 		EXPECT_EQ(ENOMEM, errno) TH_LOG("MAP_USER align %#llx", (unsigned long long)huge[i]);
 		EXPECT_EQ(-1, do_alloc(fd, 100, huge[i], &a));
@@ -636,7 +636,7 @@ static void run_limit_child(struct __test_metadata *_metadata, int (*fn)(void))
 		_exit(fn());
 	ret = child_status(pid);
 	ASSERT_LE(0, ret);
-	ASSERT_GT(sizeof(child_codes) / sizeof(child_codes[0]), (size_t)ret);
+	ASSERT_GT(ARRAY_SIZE(child_codes), (size_t)ret);
 	EXPECT_EQ(CHILD_OK, ret) TH_LOG("%s", child_codes[ret]);
 }
 
