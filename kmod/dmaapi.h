@@ -83,8 +83,8 @@ struct dmaapi_dev {
 
 	spinlock_t bufs_lock;	/* bufs */
 	struct list_head bufs;	/* every dmaapi_buf, freed or not */
-	atomic_t live_bufs;	/* bufs whose DMA memory is not freed yet;
-				 * incremented under dma_lock */
+	/* bufs whose DMA memory is not freed yet; incremented under dma_lock */
+	atomic_t live_bufs;
 	wait_queue_head_t bufs_wq;
 
 	struct dmaapi_saved_dma saved;
@@ -169,7 +169,11 @@ static inline struct dmaapi_umap *to_dmaapi_umap(struct dmaapi_obj *obj)
 void dmaapi_dev_put(struct dmaapi_dev *ddev);
 bool dmaapi_dev_translated(struct device *dev);
 bool dmaapi_fits(dma_addr_t addr, u64 len, u64 mask);
+
+/* dmaapi_ioctl.c */
 int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
+void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
+long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 
 /* dmaapi_buf.c */
 int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg);

@@ -372,7 +372,9 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	if (cmd->length > dmaapi_max_alloc_size ||
 	    align > dmaapi_max_alloc_size)
 		return -ENOMEM;
-	if (check_add_overflow(cmd->uaddr, cmd->length, &end) ||
+	/* a tagged pointer (arm64 TBI, x86 LAM) is checked without its tag */
+	if (check_add_overflow((u64)untagged_addr(cmd->uaddr), cmd->length,
+			       &end) ||
 	    end > TASK_SIZE)
 		return -EFAULT;
 	if (ctx->handles >= dmaapi_max_handles)

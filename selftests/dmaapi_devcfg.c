@@ -14,6 +14,8 @@
  *  - align: huge and odd alignments are refused, on the edu node (an IOMMU
  *    in the iommu cell) and on /dev/dmaapi.
  *  - limits: pins stay charged to the user across fork and fd passing.
+ *  - overlap_bounces, noncoherent_partial_lines_bounce: which mappings
+ *    bounce does not depend on the kernel's debug options.
  *  - bus_master: the PCI command register's bus master bit is clear once the
  *    last file of the node is closed, and set again by the next open.
  *
@@ -290,8 +292,8 @@ TEST_F(edu, page_offset)
 	static const size_t offs[] = { 0, 8, 64, 100, 2048, 4000, 4095 };
 	static const size_t lens[] = { 1, 64, 2000, 2048, 4096, 3 * 4096 + 5, 65536 };
 
-	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+	for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(lens); j++) {
 			uint8_t *buf = self->e.mem + PG + offs[i];
 			size_t len = lens[j];
 			struct dmaapi_map_user m;
@@ -332,13 +334,13 @@ static void check_aligns(struct __test_metadata *_metadata, int fd, void *buf)
 	struct dmaapi_alloc a;
 
 	ASSERT_EQ(0, get_info(fd, &info));
-	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(odd); i++) {
 		EXPECT_EQ(-1, do_map(fd, buf, 100, DMAAPI_DIR_BIDIRECTIONAL, odd[i], &m));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("MAP_USER align %#llx", (unsigned long long)odd[i]);
 		EXPECT_EQ(-1, do_alloc(fd, 100, odd[i], &a));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("ALLOC align %#llx", (unsigned long long)odd[i]);
 	}
-	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(huge); i++) {
 		EXPECT_EQ(-1, do_map(fd, buf, 100, DMAAPI_DIR_BIDIRECTIONAL, huge[i], &m));
 		EXPECT_EQ(ENOMEM, errno) TH_LOG("MAP_USER align %#llx", (unsigned long long)huge[i]);
 		EXPECT_EQ(-1, do_alloc(fd, 100, huge[i], &a));
@@ -365,6 +367,73 @@ TEST(default_device_align)
 		SKIP(return, "/dev/dmaapi cannot be opened (%s): load dmaapi.ko", strerror(errno));
 	ASSERT_NE(MAP_FAILED, buf);
 	check_aligns(_metadata, fd, buf);
+	close(fd);
+	munmap(buf, PG);
+}
+
+/*
+ * Streaming mappings must not overlap (the DMA API does not support it): the
+ * second direct mapping of a page bounces, on production kernels as on debug
+ * ones.  /dev/dmaapi: no IOMMU, and all of a 1 GiB guest under its mask.
+ */
+TEST(overlap_bounces)
+{
+	uint8_t *buf = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int fd = open("/dev/dmaapi", O_RDWR | O_CLOEXEC);
+	struct dmaapi_map_user m1, m2;
+
+	if (fd < 0)
+		SKIP(return, "/dev/dmaapi cannot be opened (%s): load dmaapi.ko", strerror(errno));
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, do_map(fd, buf, PG, DMAAPI_DIR_BIDIRECTIONAL, 0, &m1));
+	if (m1.out_flags & DMAAPI_OUT_BOUNCED) {
+		do_free(fd, m1.handle);
+		close(fd);
+		SKIP(return, "the first mapping is bounced already (swiotlb=force or above the mask): an overlap cannot be told apart");
+	}
+	ASSERT_EQ(0, do_map(fd, buf + 64, 128, DMAAPI_DIR_FROM_DEVICE, 0, &m2));
+	EXPECT_TRUE(m2.out_flags & DMAAPI_OUT_BOUNCED)
+		TH_LOG("a mapping overlapping a direct one at %#llx was mapped directly at %#llx",
+		       (unsigned long long)m1.dma_addr, (unsigned long long)m2.dma_addr);
+	EXPECT_EQ(0, do_free(fd, m2.handle));
+	/* the first one gone, the same range maps directly again */
+	EXPECT_EQ(0, do_free(fd, m1.handle));
+	ASSERT_EQ(0, do_map(fd, buf + 64, 128, DMAAPI_DIR_FROM_DEVICE, 0, &m2));
+	EXPECT_FALSE(m2.out_flags & DMAAPI_OUT_BOUNCED);
+	EXPECT_EQ(0, do_free(fd, m2.handle));
+	close(fd);
+	munmap(buf, PG);
+}
+
+/*
+ * On a device that is not cache-coherent, a device-writable buffer that
+ * shares a cache line with other data bounces.
+ */
+TEST(noncoherent_partial_lines_bounce)
+{
+	uint8_t *buf = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int fd = open("/dev/dmaapi", O_RDWR | O_CLOEXEC);
+	static const uint32_t dirs[] = { DMAAPI_DIR_FROM_DEVICE, DMAAPI_DIR_BIDIRECTIONAL };
+	struct dmaapi_map_user m;
+	struct dmaapi_info info;
+
+	if (fd < 0)
+		SKIP(return, "/dev/dmaapi cannot be opened (%s): load dmaapi.ko", strerror(errno));
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, get_info(fd, &info));
+	if (info.dev_flags & DMAAPI_DEV_COHERENT) {
+		close(fd);
+		SKIP(return, "/dev/dmaapi is cache-coherent here: no cache line to share");
+	}
+	for (size_t i = 0; i < 2; i++) {
+		ASSERT_EQ(0, do_map(fd, buf + 8, 100, dirs[i], 0, &m));
+		EXPECT_TRUE(m.out_flags & DMAAPI_OUT_BOUNCED)
+			TH_LOG("direction %u: mapped directly at %#llx", dirs[i],
+			       (unsigned long long)m.dma_addr);
+		EXPECT_EQ(0, do_free(fd, m.handle));
+	}
 	close(fd);
 	munmap(buf, PG);
 }
@@ -567,7 +636,7 @@ static void run_limit_child(struct __test_metadata *_metadata, int (*fn)(void))
 		_exit(fn());
 	ret = child_status(pid);
 	ASSERT_LE(0, ret);
-	ASSERT_GT(sizeof(child_codes) / sizeof(child_codes[0]), (size_t)ret);
+	ASSERT_GT(ARRAY_SIZE(child_codes), (size_t)ret);
 	EXPECT_EQ(CHILD_OK, ret) TH_LOG("%s", child_codes[ret]);
 }
 

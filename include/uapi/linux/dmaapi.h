@@ -17,7 +17,7 @@
  *
  * ENOTTY     unknown ioctl command
  * E2BIG      the struct is longer than the kernel's and the unknown tail is
- *            not zero
+ *            not zero, or it is longer than a page
  * EINVAL     a field is invalid: size too short, non-zero reserved field,
  *            bad direction, bad alignment, zero length, or a mask that is
  *            not 2^n - 1 with n >= 12
