@@ -481,8 +481,8 @@ static void process_main(uint64_t pseed, time_t end)
 	_exit(0);
 }
 
-/* The whole program skips: every planned test, with one reason. */
-static __attribute__((noreturn, format(printf, 1, 2))) void skip_all(const char *fmt, ...)
+/* The whole program skips or fails: every planned test, with one reason. */
+static __attribute__((noreturn, format(printf, 2, 3))) void end_all(int code, const char *fmt, ...)
 {
 	static const char *const names[] = { "stress", "faults_injected" };
 	char reason[256];
@@ -491,10 +491,12 @@ static __attribute__((noreturn, format(printf, 1, 2))) void skip_all(const char 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	if (code != KSFT_SKIP)
+		ksft_print_msg("%s\n", reason);
 	for (unsigned int i = ksft_test_num(); i < ksft_plan; i++)
-		ksft_test_result_code(KSFT_SKIP, names[i], "%s", reason);
+		ksft_test_result_code(code, names[i], code == KSFT_SKIP ? "%s" : NULL, reason);
 	ksft_print_cnts();
-	exit(KSFT_SKIP);
+	exit(code);
 }
 
 static void usage(FILE *f)
@@ -545,15 +547,15 @@ int main(int argc, char **argv)
 		int fd = open(node, O_RDWR | O_CLOEXEC);
 
 		if (fd < 0 && (errno == ENOENT || errno == ENODEV))
-			skip_all("no %s node", node);
+			end_all(KSFT_SKIP, "no %s node", node);
 		if (fd < 0)
-			ksft_exit_fail_msg("open %s: %s\n", node, strerror(errno));
+			end_all(KSFT_FAIL, "open %s: %s", node, strerror(errno));
 		close(fd);
 	}
 	cnt = mmap(NULL, sizeof(*cnt), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	kids = calloc(nprocs, sizeof(*kids));
 	if (cnt == MAP_FAILED || !kids)
-		ksft_exit_fail_msg("out of memory\n");
+		end_all(KSFT_FAIL, "out of memory");
 	ksft_print_msg("dmaapi_stress --seed %#llx --seconds %u --threads %u --procs %u%s on %s\n",
 		       (unsigned long long)seed, seconds, nthreads, nprocs,
 		       fault ? " --fault" : "", node);
@@ -562,7 +564,7 @@ int main(int argc, char **argv)
 		slab0 = faults_left("/sys/kernel/debug/failslab");
 		page0 = faults_left("/sys/kernel/debug/fail_page_alloc");
 		if (slab0 < 0 && page0 < 0)
-			skip_all("no failslab or fail_page_alloc in debugfs");
+			end_all(KSFT_SKIP, "no failslab or fail_page_alloc in debugfs");
 	}
 	fflush(stdout);
 
