@@ -159,71 +159,117 @@ TEST_F(mem, mask_per_file)
 
 #define ROUNDS 48
 
+/* Allocations of @n rounds on @fd; how many end above 4 GiB. */
+static unsigned int alloc_rounds(struct __test_metadata *_metadata, int fd,
+				 struct dmaapi_alloc *a, int n)
+{
+	unsigned int high = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint32_t flags = i & 1 ? DMAAPI_ALLOC_CACHED : 0;
+		uint64_t len = (1 + i % 4) * 16 * page_size;
+
+		a[i].handle = 0;
+		EXPECT_EQ(0, do_alloc(fd, len, 0, flags, 0, &a[i]));
+		if (a[i].handle && a[i].dma_addr + len - 1 >= FOUR_GIB)
+			high++;
+	}
+	return high;
+}
+
+static void free_rounds(struct __test_metadata *_metadata, int fd,
+			struct dmaapi_alloc *a, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i].handle)
+			EXPECT_EQ(0, do_free(fd, a[i].handle));
+}
+
+/* User mappings of @buf on @fd, 4 pages at a time; how many end above 4 GiB. */
+static unsigned int map_rounds(struct __test_metadata *_metadata, int fd,
+			       uint8_t *buf, size_t buflen)
+{
+	unsigned int high = 0;
+	struct dmaapi_map_user m;
+
+	for (size_t off = 0; off < buflen; off += 4 * page_size) {
+		ASSERT_EQ(0, do_map(fd, buf + off, 4 * page_size,
+				    DMAAPI_DIR_BIDIRECTIONAL, 0, &m));
+		if (m.dma_addr + 4 * page_size - 1 >= FOUR_GIB)
+			high++;
+		EXPECT_EQ(0, do_free(fd, m.handle));
+	}
+	return high;
+}
+
 /*
- * Two files on one device, one with a 32-bit mask, one with a 64-bit mask,
- * allocating and mapping in turn: the device must carry each file's mask
- * for its own calls.  Needs RAM above 4 GiB to tell, and proves it can:
- * some 64-bit-mask allocation must land above 4 GiB.
+ * One device, one mask (the UAPI's SET_MASK): the narrowest mask of the
+ * device's open files, changed only while nothing is allocated or mapped.
+ * Needs RAM above 4 GiB to tell, and proves it can: with a 64-bit mask alone
+ * some allocation must land above 4 GiB.  Then a 32-bit file joins: from then
+ * on every allocation and mapping of either file is below 4 GiB, a wider
+ * SET_MASK while anything is live leaves the device alone, and a narrower
+ * one fails with EBUSY.
  */
 TEST_F_TIMEOUT(mem, mask32_below_4g_while_mask64_above, 300)
 {
 	long long above = ram_above_4g();
 	struct dmaapi_alloc a32[ROUNDS], a64[ROUNDS];
-	unsigned int high_allocs = 0, high_maps = 0, bounced32 = 0;
 	size_t buflen = 64 * page_size;
-	struct dmaapi_map_user m;
+	unsigned int high;
+	struct dmaapi_info info;
 	uint8_t *buf;
-	int fd64;
+	int fd64, fd32;
 
 	ASSERT_LE(0, above) TH_LOG("/proc/iomem has no System RAM addresses (not root?)");
 	TH_LOG("RAM above 4 GiB: %lld MiB", above >> 20);
 	if (!above)
 		SKIP(return, "no RAM above 4 GiB");
-
-	fd64 = open_dev();
-	ASSERT_LE(0, fd64);
-	ASSERT_EQ(0, do_set_mask(self->fd, 0xffffffffULL));
-	ASSERT_EQ(0, do_set_mask(fd64, UINT64_MAX));
-	for (int i = 0; i < ROUNDS; i++) {
-		uint32_t flags = i & 1 ? DMAAPI_ALLOC_CACHED : 0;
-		uint64_t len = (1 + i % 4) * 16 * page_size;
-
-		ASSERT_EQ(0, do_alloc(fd64, len, 0, flags, 0, &a64[i]));
-		if (a64[i].dma_addr + len - 1 >= FOUR_GIB)
-			high_allocs++;
-		ASSERT_EQ(0, do_alloc(self->fd, len, 0, flags, 0, &a32[i]));
-		EXPECT_GT(FOUR_GIB, a32[i].dma_addr + len)
-			TH_LOG("32-bit-mask allocation %d (%s, %llu bytes) at %#llx", i,
-			       flags ? "cached" : "coherent", (unsigned long long)len,
-			       (unsigned long long)a32[i].dma_addr);
-	}
-	TH_LOG("64-bit-mask allocations above 4 GiB: %u of %d", high_allocs, ROUNDS);
-	EXPECT_LT(0, high_allocs)
-		TH_LOG("no 64-bit-mask allocation landed above 4 GiB: a mask applied wrongly would not show");
-
-	/* user memory: wherever it is, a 32-bit-mask mapping is below 4 GiB */
 	buf = mmap(NULL, buflen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
 	memset(buf, 0x5a, buflen);
-	for (size_t off = 0; off < buflen; off += 4 * page_size) {
-		ASSERT_EQ(0, do_map(fd64, buf + off, 4 * page_size, DMAAPI_DIR_BIDIRECTIONAL, 0, &m));
-		if (m.dma_addr + 4 * page_size - 1 >= FOUR_GIB)
-			high_maps++;
-		ASSERT_EQ(0, do_free(fd64, m.handle));
-		ASSERT_EQ(0, do_map(self->fd, buf + off, 4 * page_size, DMAAPI_DIR_BIDIRECTIONAL, 0, &m));
-		EXPECT_GT(FOUR_GIB, m.dma_addr + 4 * page_size)
-			TH_LOG("32-bit-mask mapping at %#llx", (unsigned long long)m.dma_addr);
-		if (m.out_flags & DMAAPI_OUT_BOUNCED)
-			bounced32++;
-		ASSERT_EQ(0, do_free(self->fd, m.handle));
-	}
-	TH_LOG("user mappings: 64-bit mask above 4 GiB %u of %zu, 32-bit mask bounced %u",
-	       high_maps, buflen / (4 * page_size), bounced32);
 
-	for (int i = 0; i < ROUNDS; i++) {
-		EXPECT_EQ(0, do_free(fd64, a64[i].handle));
-		EXPECT_EQ(0, do_free(self->fd, a32[i].handle));
-	}
+	/* the 64-bit file alone: the device takes its mask */
+	close(self->fd);
+	self->fd = -1;
+	fd64 = open_dev();
+	ASSERT_LE(0, fd64);
+	ASSERT_EQ(0, do_set_mask(fd64, UINT64_MAX));
+	ASSERT_EQ(0, get_info(fd64, &info));
+	EXPECT_EQ(UINT64_MAX, info.device_mask);
+	high = alloc_rounds(_metadata, fd64, a64, ROUNDS);
+	TH_LOG("64-bit mask alone: allocations above 4 GiB %u of %d", high, ROUNDS);
+	EXPECT_LT(0, high)
+		TH_LOG("no 64-bit-mask allocation landed above 4 GiB: a mask applied wrongly would not show");
+	free_rounds(_metadata, fd64, a64, ROUNDS);
+	high = map_rounds(_metadata, fd64, buf, buflen);
+	TH_LOG("64-bit mask alone: user mappings above 4 GiB %u of %zu", high,
+	       buflen / (4 * page_size));
+
+	/* a 32-bit file joins an idle device: both get the narrowest mask */
+	fd32 = open_dev();
+	ASSERT_LE(0, fd32);
+	ASSERT_EQ(0, do_set_mask(fd32, 0xffffffffULL));
+	ASSERT_EQ(0, get_info(fd64, &info));
+	EXPECT_EQ(0xffffffffULL, info.device_mask);
+	EXPECT_EQ(0, alloc_rounds(_metadata, fd32, a32, ROUNDS))
+		TH_LOG("a 32-bit-mask allocation above 4 GiB");
+	EXPECT_EQ(0, alloc_rounds(_metadata, fd64, a64, ROUNDS))
+		TH_LOG("the device did not take the narrowest mask of its files");
+	EXPECT_EQ(0, map_rounds(_metadata, fd32, buf, buflen))
+		TH_LOG("a 32-bit-mask mapping above 4 GiB");
+	EXPECT_EQ(0, map_rounds(_metadata, fd64, buf, buflen))
+		TH_LOG("a mapping above the device's mask");
+
+	/* while anything is live the device's mask stays */
+	ASSERT_EQ(0, do_set_mask(fd64, UINT64_MAX));
+	close(fd32);
+	free_rounds(_metadata, fd64, a64, ROUNDS);
+	EXPECT_EQ(0, alloc_rounds(_metadata, fd64, a64, ROUNDS / 4))
+		TH_LOG("the device's mask changed while allocations were live");
+	EXPECT_EQ(-1, do_set_mask(fd64, 0xffffffULL));
+	EXPECT_EQ(EBUSY, errno);
+	free_rounds(_metadata, fd64, a64, ROUNDS / 4);
 	munmap(buf, buflen);
 	close(fd64);
 }
