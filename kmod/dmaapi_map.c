@@ -12,6 +12,7 @@
 
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
+#include <linux/hashtable.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/capability.h>
@@ -31,6 +32,10 @@
  * passing), so a per-mm charge would vanish with that mm.  The limit is the
  * caller's RLIMIT_MEMLOCK, unless it has CAP_IPC_LOCK.
  */
+#if defined(CONFIG_NET) || defined(CONFIG_IO_URING) || \
+	defined(CONFIG_VFIO_PCI_ZDEV_KVM) || IS_ENABLED(CONFIG_IOMMUFD) || \
+	defined(CONFIG_SECRETMEM)
+/* The kernel keeps the count: struct user_struct has locked_vm. */
 static int dmaapi_charge_pins(struct user_struct *user, unsigned long npages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
@@ -50,6 +55,83 @@ static void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
 {
 	atomic_long_sub(npages, &user->locked_vm);
 }
+#else
+/*
+ * A kernel with none of the users of user_struct.locked_vm (no networking,
+ * io_uring, iommufd or secretmem: tinyconfig-sized builds) has no such
+ * field: dmaapi counts its own pins per user, with the same limit.  An entry
+ * lives while its user has pins charged; the caller holds a reference on the
+ * user_struct for as long as its pins are charged.
+ */
+struct dmaapi_user_pins {
+	struct hlist_node node;
+	struct user_struct *user;
+	unsigned long npages;
+};
+
+static DEFINE_HASHTABLE(dmaapi_user_pins, 4);
+static DEFINE_SPINLOCK(dmaapi_user_pins_lock);
+
+static struct dmaapi_user_pins *dmaapi_find_user_pins(struct user_struct *user)
+{
+	struct dmaapi_user_pins *p;
+
+	hash_for_each_possible(dmaapi_user_pins, p, node, (unsigned long)user)
+		if (p->user == user)
+			return p;
+	return NULL;
+}
+
+static int dmaapi_charge_pins(struct user_struct *user, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	bool unlimited = capable(CAP_IPC_LOCK);
+	struct dmaapi_user_pins *p, *spare;
+	unsigned long new;
+	int ret = 0;
+
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+	if (!spare)
+		return -ENOMEM;
+	spin_lock(&dmaapi_user_pins_lock);
+	p = dmaapi_find_user_pins(user);
+	if (!p) {
+		p = spare;
+		spare = NULL;
+		p->user = user;
+		hash_add(dmaapi_user_pins, &p->node, (unsigned long)user);
+	}
+	if (check_add_overflow(p->npages, npages, &new) ||
+	    (!unlimited && new > limit))
+		ret = -EPERM;
+	else
+		p->npages = new;
+	if (!p->npages) {
+		hash_del(&p->node);
+		spare = p;
+	}
+	spin_unlock(&dmaapi_user_pins_lock);
+	kfree(spare);
+	return ret;
+}
+
+static void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
+{
+	struct dmaapi_user_pins *p, *gone = NULL;
+
+	spin_lock(&dmaapi_user_pins_lock);
+	p = dmaapi_find_user_pins(user);
+	if (!WARN_ON_ONCE(!p || p->npages < npages)) {
+		p->npages -= npages;
+		if (!p->npages) {
+			hash_del(&p->node);
+			gone = p;
+		}
+	}
+	spin_unlock(&dmaapi_user_pins_lock);
+	kfree(gone);
+}
+#endif
 
 /*
  * Copy [off, off + len) of the user buffer between its pinned pages and the
