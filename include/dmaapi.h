@@ -52,8 +52,9 @@
  * An element access of an array, box or mapped array whose element is 1,
  * 2 or 4 bytes (and 8 bytes on 64-bit targets), at a naturally aligned
  * address, is one single-copy-atomic load or store: a status word the
- * device updates is never read torn.  Larger elements are copied bytewise
- * in no particular order.
+ * device updates is never read torn.  Other elements (larger, misaligned,
+ * or 8 bytes on 32-bit targets) are copied with memcpy(), in no particular
+ * order or width.
  *
  * fork(): containers and devices belong to the process that created them.
  * A child inherits the file descriptor and the shared mappings, but must
@@ -262,8 +263,8 @@ struct dmaapi_device_info {
  *     layout (@page_size .. @info).  A @size the library does not know is
  *     refused unless every byte past its own struct is zero.
  *
- * The library copies the struct in dmaapi_device_new(); @ctx must stay
- * valid until the device is gone.  Every callback gets the @ctx given to dmaapi_device_new() first.  Callbacks
+ * The library copies the struct in dmaapi_device_new().  Every callback
+ * gets the @ctx given to dmaapi_device_new() first.  Callbacks
  * returning int return 0 or a negative DMAAPI_ERR_* code; for
  * -DMAAPI_ERR_SYSTEM they leave errno set to the reason (the library copies
  * errno into sys_errno for every code).  The library fills mask/required of
@@ -353,9 +354,10 @@ struct dmaapi_device;
  *
  * Opens the node O_RDWR | O_CLOEXEC and checks the module's API version:
  * the module reports (major << 16) | minor (a plain 1 is 1.0); any minor of
- * major 1 is accepted, another major is DMAAPI_ERR_SYSTEM with EPROTO.  Errors: NULL_POINTER
- * (@out NULL), SYSTEM (open or ioctl failed: ENOENT no such node, EACCES,
- * EIO mask refused by the platform, EINVAL bad mask, ...), NO_MEMORY.
+ * major 1 is accepted, another major is DMAAPI_ERR_SYSTEM with EPROTO.
+ * Errors: NULL_POINTER (@out NULL), SYSTEM (open or ioctl failed: ENOENT
+ * no such node, EACCES, EIO mask refused by the platform, EINVAL bad mask,
+ * ...), NO_MEMORY (also ENOMEM from the module).
  */
 int dmaapi_device_open(const char *name, uint64_t dma_mask, struct dmaapi_device **out);
 
