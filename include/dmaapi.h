@@ -116,6 +116,9 @@ enum dmaapi_error_code {
 	DMAAPI_ERR_ZERO_SIZED,         /* DmaError::ZeroSizedBuffer */
 	DMAAPI_ERR_INDEX,              /* index out of range (the crate's None) */
 	DMAAPI_ERR_SYSTEM,             /* the OS refused: sys_errno says why */
+	/* since 1.1, dma-api 0.8's DmaConstraints (dmaapi_device_set_constraints) */
+	DMAAPI_ERR_SEGMENT,            /* DmaError::SegmentTooLarge { size, max } */
+	DMAAPI_ERR_BOUNDARY,           /* DmaError::BoundaryCross { addr, size, boundary } */
 };
 
 /**
@@ -123,7 +126,10 @@ enum dmaapi_error_code {
  *
  * For DMA_MASK, @addr is the first address found beyond @mask: the region's
  * start if the start is beyond it, else its last byte (the end is what
- * overflowed).  For ALIGN it is the misaligned address.
+ * overflowed).  For ALIGN it is the misaligned address.  For SEGMENT,
+ * @size is the size and @required the device's maximum segment size; for
+ * BOUNDARY, @addr and @size are the DMA range and @required the boundary it
+ * crosses.
  */
 struct dmaapi_error {
 	int code;          /* DMAAPI_ERR_*, positive */
@@ -131,6 +137,7 @@ struct dmaapi_error {
 	uint64_t addr;     /* DMA_MASK: offending address; ALIGN: the address */
 	uint64_t mask;     /* DMA_MASK: the mask */
 	uint64_t required; /* ALIGN: the required alignment */
+	uint64_t size;     /* SEGMENT, BOUNDARY: the size (since 1.1) */
 };
 
 /**
@@ -403,6 +410,41 @@ int dmaapi_device_info(const struct dmaapi_device *dev, struct dmaapi_device_inf
  * custom backend or NULL.  Owned by the device: do not close it.
  */
 int dmaapi_device_fd(const struct dmaapi_device *dev);
+
+/**
+ * struct dmaapi_constraints - what a device's DMA engine cannot do, beyond
+ * its mask (dma-api 0.8's DmaConstraints; Linux's dma_set_seg_boundary and
+ * dma_set_max_seg_size).
+ * @size: sizeof(struct dmaapi_constraints) (0 is taken as that too)
+ * @boundary: 0, or a power of two: no allocation or mapping may cross a
+ *     multiple of it (e.g. 1ULL << 32 for an engine with 32-bit counters)
+ * @max_segment_size: 0, or the largest allocation or mapping in bytes
+ *
+ * Since 1.1.
+ */
+struct dmaapi_constraints {
+	uint64_t size;
+	uint64_t boundary;
+	uint64_t max_segment_size;
+};
+
+/**
+ * dmaapi_device_set_constraints() - check every later allocation and
+ * mapping of @dev against @c, as the library checks the mask: a size over
+ * @c->max_segment_size fails with SEGMENT before the backend is asked; a
+ * DMA range the backend hands out that crosses a multiple of
+ * @c->boundary is undone and fails with BOUNDARY.  Existing containers are
+ * not rechecked.  NULL @c clears the constraints.
+ * Errors: NULL_POINTER (@dev NULL), LAYOUT (@c->boundary not 0 or a power
+ * of two, or @c->size not 0 nor known).  Since 1.1.
+ */
+int dmaapi_device_set_constraints(struct dmaapi_device *dev, const struct dmaapi_constraints *c);
+
+/**
+ * dmaapi_device_constraints() - the constraints in force (zeros for none)
+ * in *@c.  Errors: NULL_POINTER.  Since 1.1.
+ */
+int dmaapi_device_constraints(const struct dmaapi_device *dev, struct dmaapi_constraints *c);
 
 /* ------------------------------------------------------------------------ */
 /* Arrays: DArray<T>                                                         */
