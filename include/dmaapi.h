@@ -52,8 +52,9 @@
  * An element access of an array, box or mapped array whose element is 1,
  * 2 or 4 bytes (and 8 bytes on 64-bit targets), at a naturally aligned
  * address, is one single-copy-atomic load or store: a status word the
- * device updates is never read torn.  Larger elements are copied bytewise
- * in no particular order.
+ * device updates is never read torn.  Other elements (larger, misaligned,
+ * or 8 bytes on 32-bit targets) are copied with memcpy(), in no particular
+ * order or width.
  *
  * fork(): containers and devices belong to the process that created them.
  * A child inherits the file descriptor and the shared mappings, but must
@@ -115,6 +116,9 @@ enum dmaapi_error_code {
 	DMAAPI_ERR_ZERO_SIZED,         /* DmaError::ZeroSizedBuffer */
 	DMAAPI_ERR_INDEX,              /* index out of range (the crate's None) */
 	DMAAPI_ERR_SYSTEM,             /* the OS refused: sys_errno says why */
+	/* since 1.1, dma-api 0.8's DmaConstraints (dmaapi_device_set_constraints) */
+	DMAAPI_ERR_SEGMENT,            /* DmaError::SegmentTooLarge { size, max } */
+	DMAAPI_ERR_BOUNDARY,           /* DmaError::BoundaryCross { addr, size, boundary } */
 };
 
 /**
@@ -122,7 +126,10 @@ enum dmaapi_error_code {
  *
  * For DMA_MASK, @addr is the first address found beyond @mask: the region's
  * start if the start is beyond it, else its last byte (the end is what
- * overflowed).  For ALIGN it is the misaligned address.
+ * overflowed).  For ALIGN it is the misaligned address.  For SEGMENT,
+ * @size is the size and @required the device's maximum segment size; for
+ * BOUNDARY, @addr and @size are the DMA range and @required the boundary it
+ * crosses.
  */
 struct dmaapi_error {
 	int code;          /* DMAAPI_ERR_*, positive */
@@ -130,6 +137,7 @@ struct dmaapi_error {
 	uint64_t addr;     /* DMA_MASK: offending address; ALIGN: the address */
 	uint64_t mask;     /* DMA_MASK: the mask */
 	uint64_t required; /* ALIGN: the required alignment */
+	uint64_t size;     /* SEGMENT, BOUNDARY: the size (since 1.1) */
 };
 
 /**
@@ -262,8 +270,8 @@ struct dmaapi_device_info {
  *     layout (@page_size .. @info).  A @size the library does not know is
  *     refused unless every byte past its own struct is zero.
  *
- * The library copies the struct in dmaapi_device_new(); @ctx must stay
- * valid until the device is gone.  Every callback gets the @ctx given to dmaapi_device_new() first.  Callbacks
+ * The library copies the struct in dmaapi_device_new().  Every callback
+ * gets the @ctx given to dmaapi_device_new() first.  Callbacks
  * returning int return 0 or a negative DMAAPI_ERR_* code; for
  * -DMAAPI_ERR_SYSTEM they leave errno set to the reason (the library copies
  * errno into sys_errno for every code).  The library fills mask/required of
@@ -353,9 +361,10 @@ struct dmaapi_device;
  *
  * Opens the node O_RDWR | O_CLOEXEC and checks the module's API version:
  * the module reports (major << 16) | minor (a plain 1 is 1.0); any minor of
- * major 1 is accepted, another major is DMAAPI_ERR_SYSTEM with EPROTO.  Errors: NULL_POINTER
- * (@out NULL), SYSTEM (open or ioctl failed: ENOENT no such node, EACCES,
- * EIO mask refused by the platform, EINVAL bad mask, ...), NO_MEMORY.
+ * major 1 is accepted, another major is DMAAPI_ERR_SYSTEM with EPROTO.
+ * Errors: NULL_POINTER (@out NULL), SYSTEM (open or ioctl failed: ENOENT
+ * no such node, EACCES, EIO mask refused by the platform, EINVAL bad mask,
+ * ...), NO_MEMORY (also ENOMEM from the module).
  */
 int dmaapi_device_open(const char *name, uint64_t dma_mask, struct dmaapi_device **out);
 
@@ -401,6 +410,41 @@ int dmaapi_device_info(const struct dmaapi_device *dev, struct dmaapi_device_inf
  * custom backend or NULL.  Owned by the device: do not close it.
  */
 int dmaapi_device_fd(const struct dmaapi_device *dev);
+
+/**
+ * struct dmaapi_constraints - what a device's DMA engine cannot do, beyond
+ * its mask (dma-api 0.8's DmaConstraints; Linux's dma_set_seg_boundary and
+ * dma_set_max_seg_size).
+ * @size: sizeof(struct dmaapi_constraints) (0 is taken as that too)
+ * @boundary: 0, or a power of two: no allocation or mapping may cross a
+ *     multiple of it (e.g. 1ULL << 32 for an engine with 32-bit counters)
+ * @max_segment_size: 0, or the largest allocation or mapping in bytes
+ *
+ * Since 1.1.
+ */
+struct dmaapi_constraints {
+	uint64_t size;
+	uint64_t boundary;
+	uint64_t max_segment_size;
+};
+
+/**
+ * dmaapi_device_set_constraints() - check every later allocation and
+ * mapping of @dev against @c, as the library checks the mask: a size over
+ * @c->max_segment_size fails with SEGMENT before the backend is asked; a
+ * DMA range the backend hands out that crosses a multiple of
+ * @c->boundary is undone and fails with BOUNDARY.  Existing containers are
+ * not rechecked.  NULL @c clears the constraints.
+ * Errors: NULL_POINTER (@dev NULL), LAYOUT (@c->boundary not 0 or a power
+ * of two, or @c->size not 0 nor known).  Since 1.1.
+ */
+int dmaapi_device_set_constraints(struct dmaapi_device *dev, const struct dmaapi_constraints *c);
+
+/**
+ * dmaapi_device_constraints() - the constraints in force (zeros for none)
+ * in *@c.  Errors: NULL_POINTER.  Since 1.1.
+ */
+int dmaapi_device_constraints(const struct dmaapi_device *dev, struct dmaapi_constraints *c);
 
 /* ------------------------------------------------------------------------ */
 /* Arrays: DArray<T>                                                         */

@@ -103,3 +103,31 @@ DMAAPI_EXPORT int dmaapi_device_info(const struct dmaapi_device *dev,
 	}
 	return 0;
 }
+
+DMAAPI_EXPORT int dmaapi_device_set_constraints(struct dmaapi_device *dev,
+						const struct dmaapi_constraints *c)
+{
+	if (!dev)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	if (!c) {
+		dev->boundary = 0;
+		dev->max_segment = 0;
+		return 0;
+	}
+	if ((c->size && c->size != sizeof(*c)) || (c->boundary & (c->boundary - 1)))
+		return dmaapi__fail(DMAAPI_ERR_LAYOUT, 0);
+	dev->boundary = c->boundary;
+	dev->max_segment = c->max_segment_size;
+	return 0;
+}
+
+DMAAPI_EXPORT int dmaapi_device_constraints(const struct dmaapi_device *dev,
+					    struct dmaapi_constraints *c)
+{
+	if (!dev || !c)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	c->size = sizeof(*c);
+	c->boundary = dev->boundary;
+	c->max_segment_size = dev->max_segment;
+	return 0;
+}

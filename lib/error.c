@@ -14,6 +14,7 @@ static _Thread_local struct dmaapi_error last_error;
 static int set_error(int code, int sys_errno, uint64_t addr, uint64_t mask,
 		     uint64_t required)
 {
+	last_error.size = 0;
 	last_error.code = code;
 	last_error.sys_errno = sys_errno;
 	last_error.addr = addr;
@@ -35,6 +36,20 @@ int dmaapi__fail_mask(uint64_t addr, uint64_t mask, int sys_errno)
 int dmaapi__fail_align(uint64_t address, uint64_t required, int sys_errno)
 {
 	return set_error(DMAAPI_ERR_ALIGN, sys_errno, address, 0, required);
+}
+
+int dmaapi__fail_segment(uint64_t size, uint64_t max)
+{
+	set_error(DMAAPI_ERR_SEGMENT, 0, 0, 0, max);
+	last_error.size = size;
+	return -DMAAPI_ERR_SEGMENT;
+}
+
+int dmaapi__fail_boundary(uint64_t addr, uint64_t size, uint64_t boundary)
+{
+	set_error(DMAAPI_ERR_BOUNDARY, 0, addr, 0, boundary);
+	last_error.size = size;
+	return -DMAAPI_ERR_BOUNDARY;
 }
 
 int dmaapi__fail_errno(int err)
@@ -73,6 +88,10 @@ DMAAPI_EXPORT const char *dmaapi_strerror(int code)
 		return "index out of range";
 	case DMAAPI_ERR_SYSTEM:
 		return "system error (see sys_errno)";
+	case DMAAPI_ERR_SEGMENT:
+		return "larger than the device's maximum segment size";
+	case DMAAPI_ERR_BOUNDARY:
+		return "DMA range crosses the device's segment boundary";
 	default:
 		return "unknown dmaapi error";
 	}

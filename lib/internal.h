@@ -27,6 +27,8 @@ struct dmaapi_device {
 	unsigned long refs;	/* the caller's reference + one per container */
 	int fd;			/* Linux backend: the open node, else -1 */
 	uint32_t api_version;	/* Linux backend: from GET_INFO */
+	uint64_t boundary;	/* dmaapi_device_set_constraints(): 0 = none */
+	uint64_t max_segment;	/* 0 = none */
 };
 
 /* Error helpers: record the failure in this thread's last error and return
@@ -34,6 +36,8 @@ struct dmaapi_device {
 int dmaapi__fail(int code, int sys_errno);
 int dmaapi__fail_mask(uint64_t addr, uint64_t mask, int sys_errno);
 int dmaapi__fail_align(uint64_t address, uint64_t required, int sys_errno);
+int dmaapi__fail_segment(uint64_t size, uint64_t max);
+int dmaapi__fail_boundary(uint64_t addr, uint64_t size, uint64_t boundary);
 /* errno -> code: ENOMEM -> NO_MEMORY, everything else -> SYSTEM */
 /* Kernel API versions this library speaks: (major << 16) | minor, where a
  * plain 1 (what API 1.0 modules report) is 1.0. */

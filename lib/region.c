@@ -44,6 +44,17 @@ static int check_region(const struct dmaapi_device *dev, const struct dmaapi_reg
 		return dmaapi__fail_mask(last, dev->mask, 0);
 	if (r->dma_addr & (r->align - 1))
 		return dmaapi__fail_align(r->dma_addr, r->align, 0);
+	/* first and last byte in the same boundary window */
+	if (dev->boundary && (r->dma_addr & ~(dev->boundary - 1)) != (last & ~(dev->boundary - 1)))
+		return dmaapi__fail_boundary(r->dma_addr, r->size, dev->boundary);
+	return 0;
+}
+
+/* Before the backend is asked: the size fits one segment. */
+static int check_size(const struct dmaapi_device *dev, const struct dmaapi_region *r)
+{
+	if (dev->max_segment && r->size > dev->max_segment)
+		return dmaapi__fail_segment(r->size, dev->max_segment);
 	return 0;
 }
 
@@ -67,6 +78,9 @@ int dmaapi__region_alloc(struct dmaapi_device *dev, struct dmaapi_region *r)
 {
 	int saved = errno, ret;
 
+	ret = check_size(dev, r);
+	if (ret < 0)
+		return ret;
 	errno = 0;
 	ret = dev->ops->alloc_coherent(dev->ctx, dev->mask, r);
 	if (ret < 0)
@@ -98,6 +112,9 @@ int dmaapi__region_map(struct dmaapi_device *dev, struct dmaapi_region *r)
 {
 	int saved = errno, ret;
 
+	ret = check_size(dev, r);
+	if (ret < 0)
+		return ret;
 	errno = 0;
 	ret = dev->ops->map_single(dev->ctx, dev->mask, r);
 	if (ret < 0)

@@ -18,13 +18,14 @@ static void helpers(void)
 	t_group("helpers: strerror, checked_add, version");
 	CHECK(strcmp(dmaapi_strerror(DMAAPI_ERR_DMA_MASK), dmaapi_strerror(-DMAAPI_ERR_DMA_MASK)) == 0);
 	CHECK(strcmp(dmaapi_strerror(DMAAPI_ERR_NO_MEMORY), dmaapi_strerror(DMAAPI_ERR_LAYOUT)) != 0);
-	for (int c = DMAAPI_ERR_NO_MEMORY; c <= DMAAPI_ERR_SYSTEM; c++) {
+	for (int c = DMAAPI_ERR_NO_MEMORY; c <= DMAAPI_ERR_BOUNDARY; c++) {
 		CHECK(dmaapi_strerror(c) != NULL);
 		CHECK(strcmp(dmaapi_strerror(c), dmaapi_strerror(999)) != 0);
 		CHECK(dmaapi_strerror(c) == dmaapi_strerror(-c));
 	}
 	CHECK(strcmp(dmaapi_strerror(999), dmaapi_strerror(-999)) == 0);
-	CHECK(strcmp(dmaapi_strerror(999), dmaapi_strerror(DMAAPI_ERR_SYSTEM + 1)) == 0);
+	CHECK(strcmp(dmaapi_strerror(999), dmaapi_strerror(DMAAPI_ERR_BOUNDARY + 1)) == 0);
+	CHECK(strcmp(dmaapi_strerror(DMAAPI_ERR_SEGMENT), dmaapi_strerror(DMAAPI_ERR_BOUNDARY)) != 0);
 	CHECK(dmaapi_strerror(INT_MIN) != NULL);
 	CHECK(dmaapi_strerror(INT_MAX) == dmaapi_strerror(999));
 
@@ -548,6 +549,92 @@ static void backend_robustness(void)
 	}
 }
 
+/* dma-api 0.8's constraints: maximum segment size and boundary. */
+static void constraints(void)
+{
+	struct tracking t;
+	struct dmaapi_device *dev = NULL;
+	struct dmaapi_constraints c, got;
+	struct dmaapi_array *a = (void *)1;
+	struct dmaapi_map *m = (void *)1;
+	uint64_t buf[64] __attribute__((aligned(64)));
+
+	t_group("constraints: max segment size, boundary");
+	tracking_init(&t, false);
+	CHECK_EQ(dmaapi_device_new(~0ULL, &t.ops, &t, &dev), 0);
+	CHECK_EQ(dmaapi_device_constraints(dev, &got), 0);
+	CHECK(got.size == sizeof(got) && got.boundary == 0 && got.max_segment_size == 0);
+	CHECK_ERR(dmaapi_device_constraints(NULL, &got), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_device_constraints(dev, NULL), DMAAPI_ERR_NULL_POINTER);
+	c.size = sizeof(c);
+	c.boundary = 0x10000;
+	c.max_segment_size = 4096;
+	CHECK_ERR(dmaapi_device_set_constraints(NULL, &c), DMAAPI_ERR_NULL_POINTER);
+	c.boundary = 0x3000;
+	CHECK_ERR(dmaapi_device_set_constraints(dev, &c), DMAAPI_ERR_LAYOUT);
+	c.boundary = 0x10000;
+	c.size = 8;
+	CHECK_ERR(dmaapi_device_set_constraints(dev, &c), DMAAPI_ERR_LAYOUT);
+	c.size = 0;
+	CHECK_EQ(dmaapi_device_set_constraints(dev, &c), 0);
+	CHECK_EQ(dmaapi_device_constraints(dev, &got), 0);
+	CHECK(got.boundary == 0x10000 && got.max_segment_size == 4096);
+
+	/* the size: checked before the backend is asked */
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 1024, 4, DMAAPI_TO_DEVICE, &a), 0);
+	dmaapi_array_free(a);
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 4, 1025, 4, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_SEGMENT);
+	CHECK(a == NULL);
+	CHECK_EQ(dmaapi_last_error()->size, 4100);
+	CHECK_EQ(dmaapi_last_error()->required, 4096);
+	CHECK_EQ(t.allocs, 1);
+	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 513, 8, DMAAPI_TO_DEVICE, &m),
+		  DMAAPI_ERR_SEGMENT);
+	CHECK_EQ(t.maps, 0);
+
+	/* the boundary: a range the backend hands out that crosses it is undone */
+	t.force_dma = true;
+	t.forced_dma = 0xffe0; /* ends at the boundary: fine */
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 8, 4, 8, DMAAPI_TO_DEVICE, &a), 0);
+	dmaapi_array_free(a);
+	t.forced_dma = 0xfff0;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 4, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_BOUNDARY);
+	CHECK_EQ(dmaapi_last_error()->addr, 0xfff0);
+	CHECK_EQ(dmaapi_last_error()->size, 32);
+	CHECK_EQ(dmaapi_last_error()->required, 0x10000);
+	CHECK_EQ(tracking_live(&t), 0);
+	t.forced_dma = 0x1fff8;
+	CHECK_ERR(dmaapi_map_single_array(dev, buf, 8, 2, 8, DMAAPI_FROM_DEVICE, &m),
+		  DMAAPI_ERR_BOUNDARY);
+	CHECK(m == NULL);
+	CHECK_EQ(t.maps, 1);
+	CHECK_EQ(tracking_live(&t), 0);
+	/* a later error clears size */
+	CHECK_ERR(dmaapi_array_read(NULL, 0, NULL), DMAAPI_ERR_NULL_POINTER);
+	CHECK_EQ(dmaapi_last_error()->size, 0);
+
+	/* NULL clears them */
+	CHECK_EQ(dmaapi_device_set_constraints(dev, NULL), 0);
+	CHECK_EQ(dmaapi_map_single_array(dev, buf, 8, 2, 8, DMAAPI_FROM_DEVICE, &m), 0);
+	dmaapi_map_free(m);
+	t.force_dma = false;
+	CHECK_EQ(dmaapi_array_zero_with_align(dev, 4, 1025, 4, DMAAPI_TO_DEVICE, &a), 0);
+	dmaapi_array_free(a);
+	/* a 4 GiB boundary, as a 32-bit counter engine needs */
+	c.boundary = 1ULL << 32;
+	c.max_segment_size = 0;
+	CHECK_EQ(dmaapi_device_set_constraints(dev, &c), 0);
+	t.force_dma = true;
+	t.forced_dma = 0xfffff000;
+	CHECK_ERR(dmaapi_array_zero_with_align(dev, 8, 1024, 8, DMAAPI_TO_DEVICE, &a),
+		  DMAAPI_ERR_BOUNDARY);
+	CHECK_EQ(dmaapi_last_error()->required, 1ULL << 32);
+	CHECK_EQ(tracking_live(&t), 0);
+	dmaapi_device_close(dev);
+}
+
 /* A success leaves errno as it was, whatever the backend did to it. */
 static void errno_kept(void)
 {
@@ -612,5 +699,6 @@ void suite_errors(void)
 	backend_errors();
 	backend_robustness();
 	errno_kept();
+	constraints();
 	last_error_sticky();
 }
