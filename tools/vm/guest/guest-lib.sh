@@ -105,7 +105,8 @@ final_checks() {
 	}
 	counters_zero() {
 		local f r=0
-		for f in /sys/class/misc/dmaapi*/handles /sys/class/misc/dmaapi*/bytes; do
+		for f in /sys/class/misc/dmaapi*/handles /sys/class/misc/dmaapi*/bytes \
+			/sys/class/misc/dmaapi*/live_bufs; do
 			[ -f "$f" ] || { echo "# no $f"; return 1; }
 			v=$(cat "$f")
 			echo "# $f: $v"
@@ -121,8 +122,9 @@ final_checks() {
 	}
 	dma_debug_clean() {
 		v=$(cat /sys/kernel/debug/dma-api/error_count)
-		echo "# DMA-API debug: error_count $v, disabled $(cat /sys/kernel/debug/dma-api/disabled)"
-		[ "$v" = 0 ] && [ "$(cat /sys/kernel/debug/dma-api/disabled)" = 0 ]
+		a=$(cat /sys/kernel/debug/dma-api/disabled)
+		echo "# DMA-API debug: error_count $v, disabled $a"
+		[ "$v" = 0 ] && { [ "$a" = N ] || [ "$a" = 0 ]; }
 	}
 	no_dma_debug_entries() {
 		if dma_debug_entries; then
