@@ -222,7 +222,8 @@ void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
 int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_get_segments(struct dmaapi_ctx *ctx, void *arg);
-int dmaapi_import_sync(struct dmaapi_import *imp, bool for_cpu);
+int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
+		       bool for_cpu);
 void dmaapi_import_release(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
 void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
 

@@ -103,9 +103,12 @@ static struct sg_table *dmaapi_exp_map(struct dma_buf_attachment *attach,
 
 	if (att->mapped)
 		return ERR_PTR(-EBUSY);
-	ret = dma_map_sgtable(attach->dev, &att->sgt, dir, 0);
-	if (ret)
+	/* the importer reports the failure */
+	ret = dma_map_sgtable(attach->dev, &att->sgt, dir, DMA_ATTR_NO_WARN);
+	if (ret) {
+		dev_dbg(attach->dev, "cannot map a dmaapi dma-buf: %d\n", ret);
 		return ERR_PTR(ret);
+	}
 	mutex_lock(&exp->lock);
 	att->dir = dir;
 	att->mapped = true;
@@ -122,7 +125,7 @@ static void dmaapi_exp_unmap(struct dma_buf_attachment *attach,
 	mutex_lock(&exp->lock);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
-	dma_unmap_sgtable(attach->dev, sgt, dir, 0);
+	dma_unmap_sgtable(attach->dev, sgt, dir, DMA_ATTR_NO_WARN);
 }
 
 static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
@@ -401,12 +404,31 @@ void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp)
 	kfree(imp);
 }
 
-/* Called with ctx->lock on a live device. */
-int dmaapi_import_sync(struct dmaapi_import *imp, bool for_cpu)
+/*
+ * Called with ctx->lock on a live device.  The exporter syncs its side; the
+ * device's own mapping is synced here too, as not every exporter syncs its
+ * attachments (udmabuf syncs only its own device): without it the data of a
+ * mapping swiotlb bounces would never move.
+ */
+int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
+		       bool for_cpu)
 {
-	if (for_cpu)
-		return dma_buf_begin_cpu_access(imp->dmabuf, imp->obj.dir);
-	return dma_buf_end_cpu_access(imp->dmabuf, imp->obj.dir);
+	struct device *dev = ctx->ddev->dev;
+	int ret;
+
+	/*
+	 * Ours last for the CPU: an exporter that bounces its own device's
+	 * mapping (udmabuf under swiotlb=force) copies that stale bounce back
+	 * over the pages in begin_cpu_access.
+	 */
+	if (for_cpu) {
+		ret = dma_buf_begin_cpu_access(imp->dmabuf, imp->obj.dir);
+		dma_sync_sgtable_for_cpu(dev, imp->sgt, imp->obj.dir);
+		return ret;
+	}
+	ret = dma_buf_end_cpu_access(imp->dmabuf, imp->obj.dir);
+	dma_sync_sgtable_for_device(dev, imp->sgt, imp->obj.dir);
+	return ret;
 }
 
 static int dmaapi_import_map(struct dmaapi_ctx *ctx, struct dmaapi_import *imp)

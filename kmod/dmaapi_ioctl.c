@@ -200,7 +200,8 @@ static int dmaapi_ioctl_sync(struct dmaapi_ctx *ctx, void *arg)
 		return -EOVERFLOW;
 
 	if (obj->type == DMAAPI_OBJ_IMPORT)
-		return dmaapi_import_sync(to_dmaapi_import(obj), for_cpu);
+		return dmaapi_import_sync(ctx, to_dmaapi_import(obj),
+					  for_cpu);
 	if (obj->type == DMAAPI_OBJ_BUF)
 		return dmaapi_buf_sync(ctx, to_dmaapi_buf(obj), cmd->offset,
 				       cmd->length, for_cpu);

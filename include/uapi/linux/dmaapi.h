@@ -324,8 +324,11 @@ struct dmaapi_export_dmabuf {
  * @dma_addr, or at the ranges DMAAPI_IOCTL_GET_SEGMENTS lists.  dmaapi never
  * bounces an import itself.  DMAAPI_IOCTL_SYNC on the handle brackets CPU
  * access: FOR_CPU is dma_buf_begin_cpu_access, FOR_DEVICE
- * dma_buf_end_cpu_access, on the whole dma-buf whatever the range; the CPU
- * reaches the memory through the dma-buf's own mmap().  FREE, close() and
+ * dma_buf_end_cpu_access, on the whole dma-buf whatever the range, and
+ * syncs the device's own mapping; the CPU reaches the memory through the
+ * dma-buf's own mmap().  On a BOUNCED import only this SYNC is sure to move
+ * the data: the dma-buf's DMA_BUF_IOCTL_SYNC relies on the exporter syncing
+ * every attachment, which some exporters (udmabuf) do not.  FREE, close() and
  * the device's removal detach it.
  *
  * EBADF: @fd is not open.  EINVAL: @fd is not a dma-buf, a bad direction,
