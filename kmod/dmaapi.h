@@ -12,6 +12,12 @@
  *                     every VMA that maps it.  Its DMA memory is freed by the
  *                     last put, or earlier by the device's removal.
  * struct dmaapi_umap  a user mapping (MAP_USER); owned by its handle only.
+ * struct dmaapi_import a dma-buf attached to the device (IMPORT_DMABUF);
+ *                     owned by its handle only.
+ *
+ * An exported allocation (EXPORT_DMABUF) is also kref'd by its dma-buf: its
+ * memory then lives until the last reference, even past the device's
+ * removal, which only stops counting it in live_bufs.
  *
  * Locks, outermost first:
  *   dev->lock (mutex: open contexts, removal)
@@ -93,6 +99,7 @@ struct dmaapi_dev {
 enum dmaapi_obj_type {
 	DMAAPI_OBJ_BUF,
 	DMAAPI_OBJ_UMAP,
+	DMAAPI_OBJ_IMPORT,
 };
 
 /* The common head of everything a handle names. */
@@ -111,6 +118,8 @@ struct dmaapi_buf {
 	bool cached;
 	bool need_sync;
 	bool freed;		/* DMA memory released */
+	bool exported;		/* a dma-buf holds it (set under bufs_lock) */
+	bool orphaned;		/* not in live_bufs any more (removal) */
 	size_t size;		/* bytes allocated */
 	void *cpu_addr;		/* coherent */
 	struct page *page;	/* cached */
@@ -133,6 +142,20 @@ struct dmaapi_umap {
 	dma_addr_t bounce_dma;
 	size_t bounce_size;
 	dma_addr_t dma;		/* device address of uaddr */
+};
+
+struct dma_buf;
+struct dma_buf_attachment;
+
+struct dmaapi_import {
+	struct dmaapi_obj obj;
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	bool live;		/* attached and mapped */
+	bool bounced;
+	unsigned int nsegs;	/* DMA segments of sgt */
+	dma_addr_t dma;		/* the start, when nsegs == 1 */
 };
 
 /* An mm that mmapped this file: removal waits for its mmap() to finish. */
@@ -165,6 +188,11 @@ static inline struct dmaapi_umap *to_dmaapi_umap(struct dmaapi_obj *obj)
 	return container_of(obj, struct dmaapi_umap, obj);
 }
 
+static inline struct dmaapi_import *to_dmaapi_import(struct dmaapi_obj *obj)
+{
+	return container_of(obj, struct dmaapi_import, obj);
+}
+
 /* dmaapi_main.c */
 void dmaapi_dev_put(struct dmaapi_dev *ddev);
 bool dmaapi_dev_translated(struct device *dev);
@@ -189,5 +217,14 @@ int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 		     u64 offset, u64 length, bool for_cpu);
 void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
 void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
+
+/* dmaapi_dmabuf.c */
+int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_get_segments(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
+		       bool for_cpu);
+void dmaapi_import_release(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
+void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
 
 #endif /* _DMAAPI_INTERNAL_H */

@@ -5,7 +5,8 @@
  * An allocation is coherent memory (dma_alloc_coherent) or cached memory
  * with real syncs (dma_alloc_pages).  Its handle and every VMA mapping it
  * hold a reference; the last one frees the DMA memory, unless the device's
- * removal freed it before (after zapping the user mappings).
+ * removal freed it before (after zapping the user mappings) -- except for an
+ * exported allocation, whose dma-buf keeps the memory until its release.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,7 +28,7 @@ static void dmaapi_buf_free_dma(struct dmaapi_buf *buf)
 	else
 		dma_free_coherent(ddev->dev, buf->size, buf->cpu_addr, buf->dma);
 	buf->freed = true;
-	if (atomic_dec_and_test(&ddev->live_bufs))
+	if (!buf->orphaned && atomic_dec_and_test(&ddev->live_bufs))
 		wake_up_all(&ddev->bufs_wq);
 }
 
@@ -66,6 +67,13 @@ void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
 	while ((buf = list_first_entry_or_null(&ddev->bufs, struct dmaapi_buf,
 					       node))) {
 		list_move_tail(&buf->node, &done);
+		/* a dma-buf's memory lives on, no longer the device's */
+		if (buf->exported && !buf->freed && !buf->orphaned) {
+			buf->orphaned = true;
+			if (atomic_dec_and_test(&ddev->live_bufs))
+				wake_up_all(&ddev->bufs_wq);
+			continue;
+		}
 		if (buf->freed || !kref_get_unless_zero(&buf->ref))
 			continue;
 		spin_unlock(&ddev->bufs_lock);

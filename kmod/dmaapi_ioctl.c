@@ -58,6 +58,8 @@ void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	ctx->bytes -= obj->length;
 	if (obj->type == DMAAPI_OBJ_BUF)
 		dmaapi_buf_put(to_dmaapi_buf(obj));
+	else if (obj->type == DMAAPI_OBJ_IMPORT)
+		dmaapi_import_destroy(ctx, to_dmaapi_import(obj));
 	else
 		dmaapi_umap_destroy(ctx, to_dmaapi_umap(obj));
 }
@@ -70,6 +72,8 @@ int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	if (ret) {
 		if (obj->type == DMAAPI_OBJ_BUF)
 			dmaapi_buf_put(to_dmaapi_buf(obj));
+		else if (obj->type == DMAAPI_OBJ_IMPORT)
+			dmaapi_import_destroy(ctx, to_dmaapi_import(obj));
 		else
 			dmaapi_umap_destroy(ctx, to_dmaapi_umap(obj));
 	}
@@ -195,6 +199,9 @@ static int dmaapi_ioctl_sync(struct dmaapi_ctx *ctx, void *arg)
 	    end > obj->length)
 		return -EOVERFLOW;
 
+	if (obj->type == DMAAPI_OBJ_IMPORT)
+		return dmaapi_import_sync(ctx, to_dmaapi_import(obj),
+					  for_cpu);
 	if (obj->type == DMAAPI_OBJ_BUF)
 		return dmaapi_buf_sync(ctx, to_dmaapi_buf(obj), cmd->offset,
 				       cmd->length, for_cpu);
@@ -213,6 +220,11 @@ static void dmaapi_undo_map_user(struct dmaapi_ctx *ctx, void *arg)
 	dmaapi_ctx_remove(ctx, ((struct dmaapi_map_user *)arg)->handle);
 }
 
+static void dmaapi_undo_import(struct dmaapi_ctx *ctx, void *arg)
+{
+	dmaapi_ctx_remove(ctx, ((struct dmaapi_import_dmabuf *)arg)->handle);
+}
+
 union dmaapi_ucmd_buffer {
 	struct dmaapi_info info;
 	struct dmaapi_set_mask set_mask;
@@ -220,6 +232,9 @@ union dmaapi_ucmd_buffer {
 	struct dmaapi_free free;
 	struct dmaapi_map_user map_user;
 	struct dmaapi_sync sync;
+	struct dmaapi_export_dmabuf export_dmabuf;
+	struct dmaapi_import_dmabuf import_dmabuf;
+	struct dmaapi_get_segments get_segments;
 };
 
 struct dmaapi_ioctl_op {
@@ -263,6 +278,14 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 	/* the hot one: no output, so nothing is copied back */
 	IOCTL_OP(DMAAPI_IOCTL_SYNC, dmaapi_ioctl_sync,
 		 struct dmaapi_sync, length, false, false, false, NULL),
+	/* the fd is installed: on a failed copy-out it stays, as in DRM */
+	IOCTL_OP(DMAAPI_IOCTL_EXPORT_DMABUF, dmaapi_ioctl_export_dmabuf,
+		 struct dmaapi_export_dmabuf, length, false, true, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_IMPORT_DMABUF, dmaapi_ioctl_import_dmabuf,
+		 struct dmaapi_import_dmabuf, __reserved, false, true, true,
+		 dmaapi_undo_import),
+	IOCTL_OP(DMAAPI_IOCTL_GET_SEGMENTS, dmaapi_ioctl_get_segments,
+		 struct dmaapi_get_segments, segs, false, true, false, NULL),
 };
 
 /*

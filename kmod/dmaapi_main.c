@@ -443,6 +443,9 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 		xa_for_each(&ctx->objs, id, obj) {
 			if (obj->type == DMAAPI_OBJ_UMAP)
 				dmaapi_umap_release(ctx, to_dmaapi_umap(obj));
+			else if (obj->type == DMAAPI_OBJ_IMPORT)
+				dmaapi_import_release(ctx,
+						      to_dmaapi_import(obj));
 		}
 		mutex_unlock(&ctx->lock);
 	}

@@ -103,7 +103,7 @@ TEST_F(dmaapi, unknown_ioctl)
 	uint64_t buf[32] = { sizeof(buf) };
 
 	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, DMAAPI_CMD_BASE - 1), buf));
-	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, DMAAPI_CMD_SYNC + 1), buf));
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, DMAAPI_CMD_GET_SEGMENTS + 1), buf));
 	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, 0), buf));
 	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE + 1, DMAAPI_CMD_GET_INFO), buf));
 	/* the numbers carry no size or direction */

@@ -41,6 +41,8 @@
  * EPERM      pinning more pages than RLIMIT_MEMLOCK allows
  * EBADF      mmap without MAP_SHARED
  * ENXIO      mmap of a range outside an allocation or of a mapping handle
+ * EBADF      IMPORT_DMABUF: the fd is not open
+ * EMFILE     EXPORT_DMABUF: no free file descriptor
  */
 #ifndef _UAPI_LINUX_DMAAPI_H
 #define _UAPI_LINUX_DMAAPI_H
@@ -60,6 +62,9 @@ enum {
 	DMAAPI_CMD_FREE,
 	DMAAPI_CMD_MAP_USER,
 	DMAAPI_CMD_SYNC,
+	DMAAPI_CMD_EXPORT_DMABUF,
+	DMAAPI_CMD_IMPORT_DMABUF,
+	DMAAPI_CMD_GET_SEGMENTS,
 };
 
 /* Directions: the values of the kernel's enum dma_data_direction. */
@@ -258,6 +263,123 @@ struct dmaapi_sync {
 	__aligned_u64 length;
 };
 #define DMAAPI_IOCTL_SYNC _IO(DMAAPI_TYPE, DMAAPI_CMD_SYNC)
+
+/**
+ * struct dmaapi_export_dmabuf - ioctl(DMAAPI_IOCTL_EXPORT_DMABUF)
+ * @size: sizeof(struct dmaapi_export_dmabuf)
+ * @flags: must be 0
+ * @handle: an allocation of this file (coherent or cached)
+ * @fd: the new dma-buf's file descriptor, O_RDWR | O_CLOEXEC (out)
+ * @offset: first byte of the exported range, a multiple of the page size
+ * @length: bytes in the range, a multiple of the page size; 0 means up to
+ *          the end of the allocation (its length rounded up to a page)
+ *
+ * Makes the range a dma-buf.  Every device that attaches it gets its own
+ * mapping of the pages (dma_map_sgtable for the importer's device, under
+ * its mask, IOMMU and coherency); DMA_BUF_IOCTL_SYNC and the importers'
+ * begin/end_cpu_access sync every attachment and, for cached memory, this
+ * device's own.  The dma-buf can be mmap()ed and vmap()ed.
+ *
+ * The dma-buf holds the allocation: its memory stays until the dma-buf's
+ * last reference is gone, after DMAAPI_IOCTL_FREE, after the file is closed
+ * and after the device is unbound (the memory is freed through the device
+ * it was allocated for).  The allocation's bytes stay charged as they are.
+ *
+ * EINVAL: an offset or length not page aligned, a non-zero reserved field.
+ * ENOENT: @handle is not an allocation of this file.  EOVERFLOW: the range
+ * ends past the allocation.  EOPNOTSUPP: the DMA layer gives no pages of
+ * this coherent memory (dma_get_sgtable).  The descriptor is installed
+ * before the struct is written back: on EFAULT then it stays open.
+ */
+struct dmaapi_export_dmabuf {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__s32 fd;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+};
+#define DMAAPI_IOCTL_EXPORT_DMABUF _IO(DMAAPI_TYPE, DMAAPI_CMD_EXPORT_DMABUF)
+
+/* dmaapi_import_dmabuf.out_flags, beside DMAAPI_OUT_BOUNCED */
+#define DMAAPI_OUT_SEGMENTED (1U << 2) /* several DMA ranges: DMAAPI_IOCTL_GET_SEGMENTS */
+
+/**
+ * struct dmaapi_import_dmabuf - ioctl(DMAAPI_IOCTL_IMPORT_DMABUF)
+ * @size: sizeof(struct dmaapi_import_dmabuf)
+ * @flags: must be 0
+ * @fd: a dma-buf of any exporter
+ * @direction: DMAAPI_DIR_*, the direction the device's mapping is made in
+ * @handle: id of the import, never 0 (out)
+ * @nsegs: the number of DMA ranges of the mapping (out)
+ * @length: the dma-buf's size in bytes (out)
+ * @dma_addr: the device's address of the dma-buf when the mapping is one
+ *            contiguous DMA range, else 0 (out; also on ERANGE)
+ * @out_flags: DMAAPI_OUT_SEGMENTED, DMAAPI_OUT_BOUNCED (the DMA layer
+ *             bounces the mapping through swiotlb) (out)
+ * @__reserved: must be 0
+ *
+ * Attaches the dma-buf to the device (dma_buf_attach) and maps it
+ * (dma_buf_map_attachment).  The device then reaches the memory at
+ * @dma_addr, or at the ranges DMAAPI_IOCTL_GET_SEGMENTS lists.  dmaapi never
+ * bounces an import itself.  DMAAPI_IOCTL_SYNC on the handle brackets CPU
+ * access: FOR_CPU is dma_buf_begin_cpu_access, FOR_DEVICE
+ * dma_buf_end_cpu_access, on the whole dma-buf whatever the range, and
+ * syncs the device's own mapping; the CPU reaches the memory through the
+ * dma-buf's own mmap().  On a BOUNCED import only this SYNC is sure to move
+ * the data: the dma-buf's DMA_BUF_IOCTL_SYNC relies on the exporter syncing
+ * every attachment, which some exporters (udmabuf) do not.  FREE, close() and
+ * the device's removal detach it.
+ *
+ * EBADF: @fd is not open.  EINVAL: @fd is not a dma-buf, a bad direction,
+ * a non-zero reserved field.  ERANGE: a range of the mapping does not fit
+ * the file's DMA mask (the first one's address is written back).  Any other
+ * error is the exporter's.
+ */
+struct dmaapi_import_dmabuf {
+	__u32 size;
+	__u32 flags;
+	__s32 fd;
+	__u32 direction;
+	__u32 handle;
+	__u32 nsegs;
+	__aligned_u64 length;
+	__aligned_u64 dma_addr;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define DMAAPI_IOCTL_IMPORT_DMABUF _IO(DMAAPI_TYPE, DMAAPI_CMD_IMPORT_DMABUF)
+
+/**
+ * struct dmaapi_segment - one DMA range of an object
+ * @dma_addr: the device's address
+ * @length: bytes
+ */
+struct dmaapi_segment {
+	__aligned_u64 dma_addr;
+	__aligned_u64 length;
+};
+
+/**
+ * struct dmaapi_get_segments - ioctl(DMAAPI_IOCTL_GET_SEGMENTS)
+ * @size: sizeof(struct dmaapi_get_segments)
+ * @flags: must be 0
+ * @handle: an allocation, a user mapping or an import of this file
+ * @nsegs: in: the room at @segs, in entries; out: the object's number of
+ *         DMA ranges (1 for an allocation or a user mapping)
+ * @segs: user pointer to an array of struct dmaapi_segment; the first
+ *        min(in @nsegs, out @nsegs) ranges are written, in device order
+ *
+ * ENOENT: no such handle.  EFAULT: @segs is bad.
+ */
+struct dmaapi_get_segments {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 nsegs;
+	__aligned_u64 segs;
+};
+#define DMAAPI_IOCTL_GET_SEGMENTS _IO(DMAAPI_TYPE, DMAAPI_CMD_GET_SEGMENTS)
 
 /* mmap offset of allocation @handle: handle << DMAAPI_MMAP_SHIFT */
 #define DMAAPI_MMAP_SHIFT 32
