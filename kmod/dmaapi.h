@@ -218,13 +218,53 @@ int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
 void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
 
-/* dmaapi_dmabuf.c */
+/*
+ * dmaapi_dmabuf.c, built where the kernel has dma-buf
+ * (CONFIG_DMA_SHARED_BUFFER); without it EXPORT_DMABUF and IMPORT_DMABUF
+ * are unknown commands (ENOTTY) and no import object can exist.
+ */
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
 int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg);
-int dmaapi_ioctl_get_segments(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
 		       bool for_cpu);
 void dmaapi_import_release(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
 void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
+unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
+				struct dmaapi_segment *segs, unsigned int max);
+#else
+static inline int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg)
+{
+	return -ENOTTY;
+}
+
+static inline int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg)
+{
+	return -ENOTTY;
+}
+
+static inline int dmaapi_import_sync(struct dmaapi_ctx *ctx,
+				     struct dmaapi_import *imp, bool for_cpu)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void dmaapi_import_release(struct dmaapi_ctx *ctx,
+					 struct dmaapi_import *imp)
+{
+}
+
+static inline void dmaapi_import_destroy(struct dmaapi_ctx *ctx,
+					 struct dmaapi_import *imp)
+{
+}
+
+static inline unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
+					      struct dmaapi_segment *segs,
+					      unsigned int max)
+{
+	return 0;
+}
+#endif
 
 #endif /* _DMAAPI_INTERNAL_H */

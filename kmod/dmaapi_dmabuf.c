@@ -342,9 +342,8 @@ static bool dmaapi_sgt_bounced(struct device *dev, struct sg_table *sgt)
  * Count the DMA ranges of @imp, merging segments that follow each other;
  * write the first @max of them to @segs.
  */
-static unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
-				       struct dmaapi_segment *segs,
-				       unsigned int max)
+unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
+				struct dmaapi_segment *segs, unsigned int max)
 {
 	struct scatterlist *sg;
 	dma_addr_t start = 0;
@@ -519,44 +518,4 @@ int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg)
 	cmd->out_flags = (imp->nsegs != 1 ? DMAAPI_OUT_SEGMENTED : 0) |
 			 (imp->bounced ? DMAAPI_OUT_BOUNCED : 0);
 	return 0;
-}
-
-int dmaapi_ioctl_get_segments(struct dmaapi_ctx *ctx, void *arg)
-{
-	struct dmaapi_get_segments *cmd = arg;
-	struct dmaapi_segment __user *usegs = u64_to_user_ptr(cmd->segs);
-	struct dmaapi_segment one, *segs;
-	struct dmaapi_import *imp;
-	struct dmaapi_obj *obj;
-	unsigned int n, max;
-	int ret = 0;
-
-	if (cmd->flags)
-		return -EOPNOTSUPP;
-	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
-	if (!obj)
-		return -ENOENT;
-
-	if (obj->type != DMAAPI_OBJ_IMPORT) {
-		one.dma_addr = obj->type == DMAAPI_OBJ_BUF ?
-			       to_dmaapi_buf(obj)->dma :
-			       to_dmaapi_umap(obj)->dma;
-		one.length = obj->length;
-		if (cmd->nsegs && copy_to_user(usegs, &one, sizeof(one)))
-			return -EFAULT;
-		cmd->nsegs = 1;
-		return 0;
-	}
-
-	imp = to_dmaapi_import(obj);
-	max = min(cmd->nsegs, imp->nsegs);
-	segs = kvmalloc_array(max ? max : 1, sizeof(*segs), GFP_KERNEL);
-	if (!segs)
-		return -ENOMEM;
-	n = dmaapi_import_walk(imp, segs, max);
-	if (copy_to_user(usegs, segs, array_size(max, sizeof(*segs))))
-		ret = -EFAULT;
-	kvfree(segs);
-	cmd->nsegs = n;
-	return ret;
 }

@@ -158,6 +158,13 @@ FIXTURE_SETUP(dmabuf)
 	self->e.fd = -1;
 	self->fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
 	OPEN_OR_SKIP(self->fd, DEV_PATH);
+	{
+		/* a kernel without dma-buf: the module has no such commands */
+		struct dmaapi_export_dmabuf x = { .size = sizeof(x) };
+
+		if (ioctl(self->fd, DMAAPI_IOCTL_EXPORT_DMABUF, &x) && errno == ENOTTY)
+			SKIP(return, "no dma-buf in this kernel (CONFIG_DMA_SHARED_BUFFER)");
+	}
 	if (edu_node_open(&self->e, why, sizeof(why)))
 		SKIP(return, "%s", why);
 	ASSERT_LE(0, self->e.fd) TH_LOG("open %s: %s", self->e.node, strerror(errno));

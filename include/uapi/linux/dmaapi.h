@@ -15,7 +15,9 @@
  *
  * DOC: General ioctl format and errors
  *
- * ENOTTY     unknown ioctl command
+ * ENOTTY     unknown ioctl command; EXPORT_DMABUF and IMPORT_DMABUF where the
+ *            module was built for a kernel without dma-buf
+ *            (CONFIG_DMA_SHARED_BUFFER)
  * E2BIG      the struct is longer than the kernel's and the unknown tail is
  *            not zero, or it is longer than a page
  * EINVAL     a field is invalid: size too short, non-zero reserved field,
