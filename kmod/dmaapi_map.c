@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swiotlb.h>
+#include <linux/version.h>
 
 #include "dmaapi.h"
 
@@ -163,10 +164,24 @@ static void dmaapi_bounce_copy(struct dmaapi_umap *umap, u64 off, u64 len,
 }
 
 /*
+ * Before 6.9, swiotlb computed partial syncs wrongly once min_align_mask
+ * keeps a buffer's in-page offset (fixed by "swiotlb: fix swiotlb_bounce()
+ * to do partial sync's correctly"): a ranged SYNC of a forced-bounce mapping
+ * warned "Buffer overflow detected" and copied the wrong bytes.  There dmaapi
+ * bounces such mappings through its own buffer, whose syncs are exact.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#define DMAAPI_SWIOTLB_RANGED_SYNC	true
+#else
+#define DMAAPI_SWIOTLB_RANGED_SYNC	false
+#endif
+
+/*
  * Without an IOMMU, map directly only ONE physically contiguous range that
  * the mask reaches; never let dma-direct hand a range to swiotlb where its
  * pool may lie above a mask narrower than 32 bits (swiotlb_map() would WARN),
- * nor one larger than swiotlb can bounce.
+ * nor one larger than swiotlb can bounce, nor one on a kernel whose swiotlb
+ * gets ranged syncs wrong.
  */
 static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 {
@@ -187,7 +202,7 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	    !dmaapi_fits(first, umap->obj.length, limit))
 		return false;
 	if (is_swiotlb_force_bounce(dev) &&
-	    (limit < DMA_BIT_MASK(32) ||
+	    (!DMAAPI_SWIOTLB_RANGED_SYNC || limit < DMA_BIT_MASK(32) ||
 	     umap->obj.length > dma_max_mapping_size(dev)))
 		return false;
 	return true;
