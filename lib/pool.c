@@ -151,7 +151,7 @@ DMAAPI_EXPORT int dmaapi_pool_confirm_write(struct dmaapi_pool *pool,
 					    const struct dmaapi_pool_buf *buf, size_t offset,
 					    size_t len)
 {
-	size_t roff;
+	size_t roff = 0;
 	int ret = sync_range(pool, buf, offset, len, &roff);
 
 	if (ret < 0)
@@ -163,7 +163,7 @@ DMAAPI_EXPORT int dmaapi_pool_prepare_read(struct dmaapi_pool *pool,
 					   const struct dmaapi_pool_buf *buf, size_t offset,
 					   size_t len)
 {
-	size_t roff;
+	size_t roff = 0;
 	int ret = sync_range(pool, buf, offset, len, &roff);
 
 	if (ret < 0)

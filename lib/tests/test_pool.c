@@ -141,6 +141,11 @@ static void pool_put_errors(void)
 	bad = b;
 	bad.index = 4; /* out of range */
 	CHECK_ERR(dmaapi_pool_put(p, &bad), DMAAPI_ERR_INDEX);
+	/* slot 4 as if the pool had one more: index == capacity */
+	bad.cpu_addr = (char *)dmaapi_pool_region(p)->cpu_addr + 4 * 32;
+	bad.dma_addr = dmaapi_pool_region(p)->dma_addr + 4 * 32;
+	CHECK_ERR(dmaapi_pool_put(p, &bad), DMAAPI_ERR_INDEX);
+	CHECK_ERR(dmaapi_pool_confirm_write(p, &bad, 0, 1), DMAAPI_ERR_INDEX);
 	bad.index = SIZE_MAX;
 	CHECK_ERR(dmaapi_pool_put(p, &bad), DMAAPI_ERR_INDEX);
 	bad = b;
@@ -345,7 +350,7 @@ static void pool_no_backend_calls(void)
 	CHECK_EQ(dmaapi_pool_new(dev, 48, 16, 4, DMAAPI_BIDIRECTIONAL, DMAAPI_MEM_CACHED, &p), 0);
 	CHECK(dmaapi_pool_need_sync(p));
 	calls = backend_calls(&t);
-	for (int round = 0; round < 100; round++) {
+	for (int round = 0; round < 6; round++) { /* < TRACK_MAX_EVENTS if each synced */
 		for (int i = 0; i < 4; i++)
 			dmaapi_pool_get(p, &b[i]);
 		dmaapi_pool_get(p, &x); /* empty */
