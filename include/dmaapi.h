@@ -9,6 +9,9 @@
  *   struct dmaapi_box    DBox<T>       zeroed DMA memory, one value
  *   struct dmaapi_map    SArrayPtr<T>  an existing buffer mapped for DMA
  *
+ * and, since 1.2, struct dmaapi_pool (dma-api 0.8's pools): fixed-size DMA
+ * buffers cut from one allocation, handed out without system calls.
+ *
  * A device either runs on the kernel module (dmaapi_device_open(): the ioctls
  * of /dev/dmaapi) or on any backend the caller supplies (dmaapi_device_new()).
  *
@@ -82,7 +85,7 @@ extern "C" {
  * 1.N" needs a library with DMAAPI_ABI_MINOR >= N (the symbol version
  * DMAAPI_1.N says so at load time). */
 #define DMAAPI_ABI_MAJOR 1
-#define DMAAPI_ABI_MINOR 1
+#define DMAAPI_ABI_MINOR 2
 
 /* Alignment of a type, for the macros below. */
 #if defined(__cplusplus)
@@ -799,6 +802,127 @@ int dmaapi_map_confirm_write_bytes(struct dmaapi_map *m, size_t offset, size_t s
 bool dmaapi_array_need_sync(const struct dmaapi_array *a);
 bool dmaapi_box_need_sync(const struct dmaapi_box *b);
 bool dmaapi_map_need_sync(const struct dmaapi_map *m);
+
+/* ------------------------------------------------------------------------ */
+/* Pools of fixed-size buffers (since 1.2)                                   */
+
+/*
+ * A pool (dma-api 0.8's pools) is ONE zeroed DMA allocation, made by
+ * dmaapi_pool_new() as an array would be (same mask, alignment and
+ * DMAAPI_MEM_CACHED handling), cut into @count slots of
+ * stride = round_up(@buf_size, @align) bytes; slot i starts at the
+ * allocation's CPU and DMA addresses + i * stride, so every slot is
+ * aligned to @align and no two overlap.  Rings and descriptor queues take
+ * buffers with dmaapi_pool_get() and give them back with dmaapi_pool_put():
+ * both are O(1) on an index stack and make no backend call, hence no
+ * system call (nor do they allocate).  The slot last put back is the
+ * next one got (LIFO: warm in the cache); a new pool hands out slot 0
+ * first, then 1, 2, ...
+ *
+ * Threads: a pool is not thread-safe, like the other containers: use one
+ * pool from one thread at a time (or under the caller's lock).
+ */
+struct dmaapi_pool;
+
+/**
+ * struct dmaapi_pool_buf - one buffer of a pool, filled in by
+ * dmaapi_pool_get().
+ * @cpu_addr: CPU address of the buffer's first byte, owned by the pool;
+ *     accesses through it are not synced (see dmaapi_pool_confirm_write()
+ *     and dmaapi_pool_prepare_read())
+ * @dma_addr: the device's address of the first byte
+ * @index: the slot, 0 .. capacity - 1
+ * @size: the usable size, the pool's buf_size (the slot may be larger:
+ *     dmaapi_pool_stride())
+ *
+ * The caller keeps it and passes it back unchanged to put and the syncs.
+ */
+struct dmaapi_pool_buf {
+	void *cpu_addr;
+	dmaapi_addr_t dma_addr;
+	size_t index;
+	size_t size;
+};
+
+/**
+ * dmaapi_pool_new() - allocate a pool of @count zeroed buffers of
+ * @buf_size bytes, each aligned to @align (CPU and DMA address).
+ * @dir: the direction the buffers are synced in
+ * @flags: 0 (coherent memory: no sync ever) or DMAAPI_MEM_CACHED (cached
+ *     memory with real syncs, as dmaapi_array_zero_with_flags())
+ * @out: receives the pool; the caller owns it (dmaapi_pool_free())
+ *
+ * One allocation (Linux: one ALLOC ioctl and one mmap), plus the index
+ * stack in malloc()ed memory.  Every buffer is free afterwards.
+ * Errors: NULL_POINTER (@dev or @out NULL), ZERO_SIZED (@buf_size or
+ * @count 0), LAYOUT (@align not a power of two, round_up(@buf_size,
+ * @align) * @count overflows), SYSTEM (EINVAL: bad @dir or unknown
+ * @flags; or the backend refused), NO_MEMORY, DMA_MASK, ALIGN, SEGMENT,
+ * BOUNDARY (the whole allocation is checked as an array's is).  Nothing
+ * is leaked on failure; *@out is NULL then.
+ */
+int dmaapi_pool_new(struct dmaapi_device *dev, size_t buf_size, size_t align, size_t count,
+		    enum dmaapi_direction dir, uint32_t flags, struct dmaapi_pool **out);
+
+/**
+ * dmaapi_pool_free() - free the pool and its memory, without syncing.
+ * NULL-safe.  Buffers still handed out are freed with it: their pointers
+ * and DMA addresses become invalid (stop the device first).
+ */
+void dmaapi_pool_free(struct dmaapi_pool *pool);
+
+/**
+ * dmaapi_pool_get() - take a free buffer and describe it in *@out.
+ *
+ * No sync, no backend call.  A buffer's contents are what the last user
+ * left (zero the first time).
+ * Errors: NULL_POINTER, NO_MEMORY (every buffer is handed out; *@out is
+ * untouched then).
+ */
+int dmaapi_pool_get(struct dmaapi_pool *pool, struct dmaapi_pool_buf *out);
+
+/**
+ * dmaapi_pool_put() - give the buffer *@buf back to the pool.
+ *
+ * No sync, no backend call.  Errors: NULL_POINTER, INDEX (@buf is not a
+ * buffer of this pool as dmaapi_pool_get() filled it in: index out of
+ * range, or addresses or size that do not match the slot; or the buffer
+ * is not handed out: a double put).  Nothing changes on failure.
+ */
+int dmaapi_pool_put(struct dmaapi_pool *pool, const struct dmaapi_pool_buf *buf);
+
+/**
+ * dmaapi_pool_confirm_write() / dmaapi_pool_prepare_read() - confirm_write
+ * (the CPU wrote, the device will read) / prepare_read (the device wrote,
+ * the CPU will read) of the bytes [@offset, @offset + @len) of the handed
+ * out buffer *@buf, with the cache-sync table at the top of this file:
+ * confirm_write flushes for TO_DEVICE and BIDIRECTIONAL, nothing for
+ * FROM_DEVICE; prepare_read invalidates for FROM_DEVICE and
+ * BIDIRECTIONAL, nothing for TO_DEVICE.  Coherent memory (no
+ * DMAAPI_REGION_NEED_SYNC) and @len 0 sync nothing and make no call.
+ * Errors: NULL_POINTER, INDEX (@buf not a handed-out buffer of @pool, or
+ * the range past @buf->size), SYSTEM (the sync failed).
+ */
+int dmaapi_pool_confirm_write(struct dmaapi_pool *pool, const struct dmaapi_pool_buf *buf,
+			      size_t offset, size_t len);
+int dmaapi_pool_prepare_read(struct dmaapi_pool *pool, const struct dmaapi_pool_buf *buf,
+			     size_t offset, size_t len);
+
+/** dmaapi_pool_available() - buffers free now; 0 if @pool is NULL. */
+size_t dmaapi_pool_available(const struct dmaapi_pool *pool);
+/** dmaapi_pool_capacity() - the pool's @count; 0 if @pool is NULL. */
+size_t dmaapi_pool_capacity(const struct dmaapi_pool *pool);
+/** dmaapi_pool_buf_size() - the pool's @buf_size; 0 if @pool is NULL. */
+size_t dmaapi_pool_buf_size(const struct dmaapi_pool *pool);
+/** dmaapi_pool_stride() - bytes from one slot to the next,
+ * round_up(buf_size, align); 0 if @pool is NULL. */
+size_t dmaapi_pool_stride(const struct dmaapi_pool *pool);
+/** dmaapi_pool_need_sync() - true if the syncs do real work; false for
+ * coherent memory and NULL. */
+bool dmaapi_pool_need_sync(const struct dmaapi_pool *pool);
+/** dmaapi_pool_region() - the pool's one region (all slots), read-only,
+ * owned by the pool; NULL if @pool is NULL. */
+const struct dmaapi_region *dmaapi_pool_region(const struct dmaapi_pool *pool);
 
 /* ------------------------------------------------------------------------ */
 /* Barriers (since 1.1)                                                      */

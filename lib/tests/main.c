@@ -46,6 +46,7 @@ int main(void)
 	printf("TAP version 13\n");
 	suite_errors();
 	suite_sync();
+	suite_pool();
 	suite_linux();
 	printf("1..%u\n", t_num);
 	printf("%u passed, %u failed\n", t_pass, t_fail);

@@ -30,5 +30,6 @@ void t_group(const char *name);
 void suite_sync(void);
 void suite_errors(void);
 void suite_linux(void);
+void suite_pool(void);
 
 #endif

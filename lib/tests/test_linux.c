@@ -759,6 +759,92 @@ static void linux_map(void)
 	free(buf);
 }
 
+static unsigned fake_ioctls(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < NCMD; i++)
+		n += fk.calls[i];
+	return n;
+}
+
+/* Pools: one ALLOC and one mmap, no ioctl in get/put, SYNC per the table. */
+static void linux_pool(void)
+{
+	static const enum dmaapi_direction dirs[] = { DMAAPI_BIDIRECTIONAL, DMAAPI_TO_DEVICE,
+						      DMAAPI_FROM_DEVICE };
+	struct dmaapi_device *dev;
+	struct dmaapi_pool *p = NULL;
+	struct dmaapi_pool_buf b[4], x;
+	unsigned n;
+
+	t_group("linux backend: pools, no ioctl in get/put");
+	for (unsigned d = 0; d < 3; d++) {
+		bool flush = dirs[d] != DMAAPI_FROM_DEVICE, inval = dirs[d] != DMAAPI_TO_DEVICE;
+
+		fake_reset();
+		dev = open_fake(0xffffffff);
+		fk.out_flags = DMAAPI_OUT_NEED_SYNC;
+		n = fake_ioctls();
+		CHECK_EQ(dmaapi_pool_new(dev, 100, 64, 4, dirs[d], DMAAPI_MEM_CACHED, &p), 0);
+		if (!CHECK(p)) {
+			dmaapi_device_close(dev);
+			continue;
+		}
+		CHECK_EQ(fake_ioctls(), n + 1);
+		CHECK_EQ(fk.calls[CMD_IDX(DMAAPI_IOCTL_ALLOC)], 1);
+		CHECK_EQ(fk.last_alloc.flags, DMAAPI_ALLOC_CACHED);
+		CHECK_EQ(fk.last_alloc.length, 4 * 128);
+		n = fake_ioctls();
+		for (int round = 0; round < 10; round++) {
+			for (int i = 0; i < 4; i++)
+				CHECK_EQ(dmaapi_pool_get(p, &b[i]), 0);
+			CHECK_ERR(dmaapi_pool_get(p, &x), DMAAPI_ERR_NO_MEMORY);
+			for (int i = 0; i < 4; i++)
+				CHECK_EQ(dmaapi_pool_put(p, &b[i]), 0);
+			CHECK_ERR(dmaapi_pool_put(p, &b[0]), DMAAPI_ERR_INDEX);
+		}
+		CHECK_EQ(fake_ioctls(), n); /* no system call */
+		CHECK_EQ(fk.munmaps, 0);
+
+		CHECK_EQ(dmaapi_pool_get(p, &b[0]), 0);
+		CHECK_EQ(dmaapi_pool_get(p, &b[1]), 0);
+		CHECK_EQ(b[1].index, 1);
+		fk.nsync = 0;
+		CHECK_EQ(dmaapi_pool_confirm_write(p, &b[1], 8, 16), 0);
+		CHECK_EQ(fk.nsync, flush ? 1 : 0);
+		if (flush) {
+			CHECK_EQ(fk.syncs[0].flags, DMAAPI_SYNC_FOR_DEVICE);
+			CHECK_EQ(fk.syncs[0].offset, 128 + 8);
+			CHECK_EQ(fk.syncs[0].length, 16);
+		}
+		fk.nsync = 0;
+		CHECK_EQ(dmaapi_pool_prepare_read(p, &b[1], 0, 100), 0);
+		CHECK_EQ(fk.nsync, inval ? 1 : 0);
+		if (inval) {
+			CHECK_EQ(fk.syncs[0].flags, DMAAPI_SYNC_FOR_CPU);
+			CHECK_EQ(fk.syncs[0].offset, 128);
+			CHECK_EQ(fk.syncs[0].length, 100);
+		}
+		dmaapi_pool_free(p);
+		CHECK_EQ(fake_live(), 0);
+
+		/* coherent memory: the syncs make no system call */
+		fk.out_flags = 0;
+		CHECK_EQ(dmaapi_pool_new(dev, 100, 64, 4, dirs[d], 0, &p), 0);
+		CHECK(!dmaapi_pool_need_sync(p));
+		CHECK_EQ(dmaapi_pool_get(p, &b[0]), 0);
+		n = fake_ioctls();
+		CHECK_EQ(dmaapi_pool_confirm_write(p, &b[0], 0, 100), 0);
+		CHECK_EQ(dmaapi_pool_prepare_read(p, &b[0], 0, 100), 0);
+		CHECK_EQ(dmaapi_pool_put(p, &b[0]), 0);
+		CHECK_EQ(fake_ioctls(), n);
+		dmaapi_pool_free(p);
+		CHECK_EQ(fake_live(), 0);
+		dmaapi_device_close(dev);
+	}
+}
+
 void suite_linux(void)
 {
 	linux_open();
@@ -766,6 +852,7 @@ void suite_linux(void)
 	linux_cached();
 	linux_alloc_errors();
 	linux_map();
+	linux_pool();
 	fake_reset();
 	fk.active = false;
 }
