@@ -651,9 +651,10 @@ TEST(limit_across_fd_passing)
 {
 	int sv[2];
 
-	/* no AF_UNIX (a kernel without CONFIG_UNIX): no fd can be passed */
+	/* no AF_UNIX (no CONFIG_UNIX, or no CONFIG_NET): no fd can be passed */
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
-		ASSERT_EQ(EAFNOSUPPORT, errno);
+		ASSERT_TRUE(errno == EAFNOSUPPORT || errno == ENOSYS)
+			TH_LOG("socketpair: %s", strerror(errno));
 		SKIP(return, "no AF_UNIX sockets in this kernel: no fd passing");
 	}
 	close(sv[0]);
