@@ -62,8 +62,8 @@ struct map_benchmark {
 #define MAP_BENCH_DEBUGFS "/sys/kernel/debug/dma_map_benchmark"
 #define MAP_BENCH_DRIVER "dma_map_benchmark"
 
-#define KIB 1024UL
-#define MIB (1024UL * 1024UL)
+#define KIB ((size_t)1024)
+#define MIB ((size_t)1024 * 1024)
 #define MAX_RUNS 64
 #define NREFS 3
 #define HUGE_ALIGN (2 * MIB)
