@@ -18,6 +18,10 @@
 # source to build in.
 
 here=$(cd "$(dirname "$0")" && pwd)
+# The builds are what a user types in a shell: not a sub-make of whatever
+# make runs this script (lib.mk leaves OUTPUT empty when MAKELEVEL is set,
+# and the directory build would then write its programs to /).
+unset MAKELEVEL MAKEFLAGS MFLAGS MAKEOVERRIDES
 KSRC=${KSRC:-${DMAAPI_CACHE:-/var/cache/dmaapi}/linux-source-6.12}
 DMAAPI_SRC=${DMAAPI_SRC:-$(dirname "$here")}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dmaapi-intree.XXXXXX")
