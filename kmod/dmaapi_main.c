@@ -139,6 +139,10 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 	mutex_unlock(&ddev->lock);
 
 	filp->private_data = ctx;
+#ifdef FMODE_UNSIGNED_OFFSET
+	/* before 6.12: see dmaapi_fops.fop_flags */
+	filp->f_mode |= FMODE_UNSIGNED_OFFSET;
+#endif
 	return nonseekable_open(inode, filp);
 }
 
@@ -184,6 +188,14 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 static const struct file_operations dmaapi_fops = {
 	.owner = THIS_MODULE,
 	.open = dmaapi_fops_open,
+#ifdef FOP_UNSIGNED_OFFSET
+	/*
+	 * mmap offsets are handle << DMAAPI_MMAP_SHIFT (32), past 4 GiB, which
+	 * a 32-bit kernel refuses for a character device unless it says its
+	 * offsets are unsigned (as DRM does).
+	 */
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+#endif
 	.release = dmaapi_fops_release,
 	.unlocked_ioctl = dmaapi_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
