@@ -253,7 +253,7 @@ summarize_console() {
 		return 0
 	}
 	function problem(msg) {
-		printf("%s: %s\n", cell, msg)
+		printf("%s: FAIL: %s\n", cell, msg)
 		fail++
 	}
 	BEGIN {

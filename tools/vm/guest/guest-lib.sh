@@ -53,8 +53,9 @@ scan_dmesg() {
 
 # run_test NAME CMD...: runs one test program between markers the host reads.
 run_test() {
-	local name=$1 rc
+	local name=$1 rc t0 t1
 	shift
+	read -r t0 _ </proc/uptime
 	echo "DMAAPI-TEST-BEGIN $name"
 	if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then
 		"$@"
@@ -63,7 +64,9 @@ run_test() {
 		echo "# $name: $1 is not installed in this guest"
 		rc=127
 	fi
-	echo "DMAAPI-TEST-END $name $rc"
+	read -r t1 _ </proc/uptime
+	# The seconds it took, for whoever reads a slow or timed-out run.
+	echo "DMAAPI-TEST-END $name $rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf("%.1fs", b - a) }')"
 	scan_dmesg "$name"
 }
 
