@@ -21,97 +21,20 @@
  * it to the "dma_map_benchmark" driver through driver_override, runs it,
  * and binds it back to dmaapi.
  */
-#include <dmaapi.h>
-
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
-#include <linux/dma-heap.h>
-#include <linux/dmaapi.h>
-#include <linux/udmabuf.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <time.h>
-#include <unistd.h>
-
-/* kernel/dma/map_benchmark.c's ABI (include/linux/map_benchmark.h, not UAPI) */
-struct map_benchmark {
-	uint64_t avg_map_100ns;
-	uint64_t map_stddev;
-	uint64_t avg_unmap_100ns;
-	uint64_t unmap_stddev;
-	uint32_t threads;
-	uint32_t seconds;
-	int32_t node;
-	uint32_t dma_bits;
-	uint32_t dma_dir;
-	uint32_t dma_trans_ns;
-	uint32_t granule;
-	uint8_t expansion[76];
-};
-#define DMA_MAP_BENCHMARK _IOWR('d', 1, struct map_benchmark)
-#define MAP_BENCH_DEBUGFS "/sys/kernel/debug/dma_map_benchmark"
-#define MAP_BENCH_DRIVER "dma_map_benchmark"
-
-#define KIB ((size_t)1024)
-#define MIB ((size_t)1024 * 1024)
-#define MAX_RUNS 64
-#define NREFS 3
-#define HUGE_ALIGN (2 * MIB)
+#include "dmaapi-bench.h"
 
 /* ------------------------------------------------------------------------ */
 /* Options and output                                                        */
 
-static struct {
-	const char *device;	/* bound device name, "" = /dev/dmaapi */
-	unsigned int mask_bits;
-	unsigned int runs;
-	unsigned int time_ms;
-	unsigned int kernel_seconds;
-	bool quick;
-	bool json;
-	const char *json_file;	/* also write the JSON here */
-	bool kernel_ref;	/* run the in-kernel dma_map_benchmark */
-	unsigned int sections;
-} opt = { .mask_bits = 32, .runs = 5, .time_ms = 100, .kernel_seconds = 1,
+struct bench_opt opt = { .mask_bits = 32, .runs = 5, .time_ms = 100, .kernel_seconds = 1,
 	  .kernel_ref = true };
 
-enum { S_ACCESS = 1, S_SYNC = 2, S_MAP = 4, S_ALLOC = 8, S_COPY = 16, S_ALL = 31 };
 static const char *const section_names[] = { "access", "sync", "map", "alloc", "copy" };
-
-/* min / median / max of the runs, or why there is no figure */
-struct stat3 {
-	bool ok;
-	double min, med, max;
-	char na[96];
-};
-
-struct row {
-	int section;
-	char name[48];
-	size_t size;
-	char kind[24];		/* how the library did it: elided, bounced, ... */
-	struct stat3 ours;
-	struct stat3 ref[NREFS];
-	double target;		/* ratio ours/ref[0] must be <= target; 0: none */
-	char verdict[16];
-};
 
 static struct row *rows;
 static size_t nrows, cap_rows;
 
-static struct row *new_row(int section, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static struct row *new_row(int section, size_t size, const char *fmt, ...)
+struct row *new_row(int section, size_t size, const char *fmt, ...)
 {
 	struct row *r;
 	va_list ap;
@@ -134,8 +57,7 @@ static struct row *new_row(int section, size_t size, const char *fmt, ...)
 	return r;
 }
 
-static void set_na(struct stat3 *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_na(struct stat3 *s, const char *fmt, ...)
+void set_na(struct stat3 *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -145,8 +67,7 @@ static void set_na(struct stat3 *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void fatal(const char *fmt, ...)
+void fatal(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -158,7 +79,7 @@ static void fatal(const char *fmt, ...)
 	exit(1);
 }
 
-static const char *lib_err(int ret)
+const char *lib_err(int ret)
 {
 	static char buf[128];
 	const struct dmaapi_error *e = dmaapi_last_error();
@@ -171,7 +92,7 @@ static const char *lib_err(int ret)
 /* ------------------------------------------------------------------------ */
 /* Timing                                                                    */
 
-static double now_ns(void)
+double now_ns(void)
 {
 	struct timespec ts;
 
@@ -179,14 +100,7 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/*
- * An operation under test: runs @n iterations and returns 0, or a negative
- * errno / DMAAPI code.  If it sets *@timed_ns (>= 0), only that time counts
- * (setup and teardown inside the loop excluded); else the whole call.
- */
-typedef int (*bench_fn)(void *arg, uint64_t n, double *timed_ns);
-
-static int cmp_double(const void *a, const void *b)
+int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -202,8 +116,7 @@ static int run_once(bench_fn fn, void *arg, uint64_t n, double *ns)
 	return ret;
 }
 
-/* ns per operation: min / median / max over opt.runs runs */
-static int measure(bench_fn fn, void *arg, struct stat3 *s)
+int measure(bench_fn fn, void *arg, struct stat3 *s)
 {
 	double budget = opt.time_ms * 1e6, ns, per[MAX_RUNS];
 	uint64_t n = 1;
@@ -236,7 +149,7 @@ static int measure(bench_fn fn, void *arg, struct stat3 *s)
 	return 0;
 }
 
-static void measure_or_na(bench_fn fn, void *arg, struct stat3 *s, const char *what)
+void measure_or_na(bench_fn fn, void *arg, struct stat3 *s, const char *what)
 {
 	int ret = measure(fn, arg, s);
 
@@ -248,7 +161,7 @@ static void measure_or_na(bench_fn fn, void *arg, struct stat3 *s, const char *w
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
 
-static void *alloc_user(size_t size, bool huge)
+void *alloc_user(size_t size, bool huge)
 {
 	size_t len = (size + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
 	void *p;
@@ -261,10 +174,9 @@ static void *alloc_user(size_t size, bool huge)
 	return p;
 }
 
-/* the device is not cache-coherent: a sync that does not bounce is cache maintenance */
-static bool dev_noncoherent;
+bool dev_noncoherent;
 
-static const char *region_kind(const struct dmaapi_region *r)
+const char *region_kind(const struct dmaapi_region *r)
 {
 	if (!(r->flags & DMAAPI_REGION_NEED_SYNC))
 		return "no sync needed";
@@ -273,7 +185,7 @@ static const char *region_kind(const struct dmaapi_region *r)
 	return dev_noncoherent ? "cache maintenance" : "synced";
 }
 
-static void fmt_size(char *buf, size_t len, size_t size)
+void fmt_size(char *buf, size_t len, size_t size)
 {
 	if (size >= MIB && !(size % MIB))
 		snprintf(buf, len, "%zu MiB", size / MIB);
@@ -281,544 +193,6 @@ static void fmt_size(char *buf, size_t len, size_t size)
 		snprintf(buf, len, "%zu KiB", size / KIB);
 	else
 		snprintf(buf, len, "%zu B", size);
-}
-
-/* ------------------------------------------------------------------------ */
-/* 1. Element access                                                         */
-
-#define ACCESS_LEN 4096 /* elements: a power of two */
-
-struct access_arg {
-	struct dmaapi_array *a;
-	struct dmaapi_box *b;
-	volatile uint32_t *plain;
-	volatile uint64_t *plain_box;
-};
-
-static volatile uint64_t sink;
-
-static int access_plain_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		sum += x->plain[i & (ACCESS_LEN - 1)];
-	sink = sum;
-	return 0;
-}
-
-static int access_plain_set(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		x->plain[i & (ACCESS_LEN - 1)] = (uint32_t)i;
-	return 0;
-}
-
-static int access_plain_box_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		sum += *x->plain_box;
-	sink = sum;
-	return 0;
-}
-
-static int access_plain_box_write(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		*x->plain_box = i;
-	return 0;
-}
-
-static int access_array_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-	uint32_t v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_read(x->a, i & (ACCESS_LEN - 1), &v);
-		if (ret)
-			return ret;
-		sum += v;
-	}
-	sink = sum;
-	return 0;
-}
-
-static int access_array_set(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-	uint32_t v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		v = (uint32_t)i;
-		ret = dmaapi_array_set(x->a, i & (ACCESS_LEN - 1), &v);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int access_box_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0, v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_box_read(x->b, &v);
-		if (ret)
-			return ret;
-		sum += v;
-	}
-	sink = sum;
-	return 0;
-}
-
-static int access_box_write(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_box_write(x->b, &i);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static void bench_access_mem(struct dmaapi_device *dev, uint32_t flags, const char *mem)
-{
-	static const struct {
-		const char *name;
-		bench_fn ours, ref;
-		bool box;
-	} ops[] = {
-		{ "array read (u32)", access_array_read, access_plain_read, false },
-		{ "array set (u32)", access_array_set, access_plain_set, false },
-		{ "box read (u64)", access_box_read, access_plain_box_read, true },
-		{ "box write (u64)", access_box_write, access_plain_box_write, true },
-	};
-	struct access_arg x = {};
-	size_t i;
-	int ret;
-
-	x.plain = calloc(ACCESS_LEN, sizeof(uint32_t));
-	x.plain_box = calloc(1, sizeof(uint64_t));
-	if (!x.plain || !x.plain_box)
-		fatal("out of memory");
-	ret = dmaapi_array_zero_with_flags(dev, sizeof(uint32_t), ACCESS_LEN, _Alignof(uint32_t),
-					   DMAAPI_BIDIRECTIONAL, flags, &x.a);
-	if (!ret)
-		ret = dmaapi_box_zero_with_flags(dev, sizeof(uint64_t), _Alignof(uint64_t),
-						 DMAAPI_BIDIRECTIONAL, flags, &x.b);
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		struct row *r = new_row(S_ACCESS, ops[i].box ? 8 : 4, "%s, %s", ops[i].name, mem);
-
-		measure_or_na(ops[i].ref, &x, &r->ref[0], "plain access");
-		if (ret) {
-			set_na(&r->ours, "allocation failed: %s", lib_err(ret));
-			continue;
-		}
-		snprintf(r->kind, sizeof(r->kind), "%s",
-			 region_kind(ops[i].box ? dmaapi_box_region(x.b) : dmaapi_array_region(x.a)));
-		/* the target holds where no sync is needed */
-		if (!(dmaapi_array_region(x.a)->flags & DMAAPI_REGION_NEED_SYNC))
-			r->target = 2;
-		measure_or_na(ops[i].ours, &x, &r->ours, ops[i].name);
-	}
-	dmaapi_array_free(x.a);
-	dmaapi_box_free(x.b);
-	free((void *)x.plain);
-	free((void *)x.plain_box);
-}
-
-static void bench_access(struct dmaapi_device *dev)
-{
-	bench_access_mem(dev, 0, "coherent");
-	bench_access_mem(dev, DMAAPI_MEM_CACHED, "cached");
-}
-
-/* ------------------------------------------------------------------------ */
-/* 2. Sync latency                                                           */
-
-struct sync_arg {
-	struct dmaapi_map *m;
-	struct dmaapi_array *a;	/* a cached allocation of size bytes */
-	int fd;
-	uint32_t handle;	/* a coherent allocation: the kernel's no-op SYNC */
-	void *dst, *src;
-	size_t size;
-};
-
-static int sync_confirm(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_confirm_write_all(x->m);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int sync_prepare(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_prepare_read_all(x->m);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int sync_array_confirm(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_confirm_write(x->a, 0, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int sync_array_prepare(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_prepare_read(x->a, 0, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int ref_getppid(void *p, uint64_t n, double *t)
-{
-	uint64_t i;
-
-	(void)p;
-	(void)t;
-	for (i = 0; i < n; i++)
-		sink += getppid();
-	return 0;
-}
-
-/* An ioctl the driver rejects at once: the cost of reaching the driver. */
-static int ref_enotty(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		if (ioctl(x->fd, _IO(DMAAPI_TYPE, 0x7f), NULL) != -1 || errno != ENOTTY)
-			return -EPROTO;
-	}
-	return 0;
-}
-
-/* DMAAPI_IOCTL_SYNC of a coherent allocation: the module's own no-op path. */
-static int ref_sync_noop(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	struct dmaapi_sync s = { .size = sizeof(s), .flags = DMAAPI_SYNC_FOR_DEVICE,
-				 .handle = x->handle, .length = 64 };
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		if (ioctl(x->fd, DMAAPI_IOCTL_SYNC, &s))
-			return -errno;
-	}
-	return 0;
-}
-
-static int ref_memcpy(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		memcpy(x->dst, x->src, x->size);
-		__asm__ volatile("" : : "r"(x->dst) : "memory");
-	}
-	return 0;
-}
-
-/* the sizes the sync target applies to: up to a page */
-#define SYNC_TARGET_MAX (4 * KIB)
-
-static const size_t sync_sizes[] = { 64, 256, KIB, 4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB,
-				     MIB, 4 * MIB };
-
-static void bench_sync(struct dmaapi_device *dev)
-{
-	struct dmaapi_alloc a = { .size = sizeof(a), .length = 4096 };
-	struct sync_arg x = { .fd = dmaapi_device_fd(dev) };
-	struct stat3 ppid = {}, enotty = {}, noop = {}, copy_ref[2];
-	struct dmaapi_free f = { .size = sizeof(f) };
-	size_t nsizes = opt.quick ? 2 : sizeof(sync_sizes) / sizeof(sync_sizes[0]);
-	size_t i;
-	int d;
-
-	measure_or_na(ref_getppid, &x, &ppid, "getppid");
-	measure_or_na(ref_enotty, &x, &enotty, "ENOTTY ioctl");
-	if (ioctl(x.fd, DMAAPI_IOCTL_ALLOC, &a))
-		set_na(&noop, "ALLOC failed: %s", strerror(errno));
-	else {
-		x.handle = a.handle;
-		measure_or_na(ref_sync_noop, &x, &noop, "SYNC ioctl");
-		f.handle = a.handle;
-		ioctl(x.fd, DMAAPI_IOCTL_FREE, &f);
-	}
-	/* the references once, as rows of their own, for the table */
-	new_row(S_SYNC, 0, "getppid()")->ours = ppid;
-	new_row(S_SYNC, 0, "ioctl rejected (ENOTTY)")->ours = enotty;
-	new_row(S_SYNC, 64, "SYNC ioctl, no-op (coherent)")->ours = noop;
-
-	for (i = 0; i < nsizes; i++) {
-		size_t size = sync_sizes[i];
-		void *buf = alloc_user(size, false);
-		struct dmaapi_map *m = NULL;
-		int ret;
-
-		x.size = size;
-		x.src = alloc_user(size, false);
-		x.dst = alloc_user(size, false);
-		ret = dmaapi_map_single_array(dev, buf, 1, size, 1, DMAAPI_BIDIRECTIONAL, &m);
-		x.m = m;
-		for (d = 0; d < 2; d++) {
-			struct row *r = new_row(S_SYNC, size, "%s",
-						d ? "prepare_read_all" : "confirm_write_all");
-
-			r->ref[0] = enotty;
-			measure_or_na(ref_memcpy, &x, &r->ref[1], "memcpy");
-			copy_ref[d] = r->ref[1];
-			r->ref[2] = noop;
-			if (ret) {
-				set_na(&r->ours, "map failed: %s", lib_err(ret));
-				continue;
-			}
-			snprintf(r->kind, sizeof(r->kind), "%s", region_kind(dmaapi_map_region(m)));
-			/* a latency target: past a page the sync is a copy of the size */
-			if ((dmaapi_map_region(m)->flags & DMAAPI_REGION_NEED_SYNC) &&
-			    size <= SYNC_TARGET_MAX)
-				r->target = 1.5;
-			measure_or_na(d ? sync_prepare : sync_confirm, &x, &r->ours, r->name);
-		}
-		dmaapi_map_free(m);
-		/* a cached array of the size (up to a page): one sync of one allocation */
-		if (size > SYNC_TARGET_MAX)
-			goto next;
-		ret = dmaapi_array_zero_with_flags(dev, 1, size, 64, DMAAPI_BIDIRECTIONAL,
-						   DMAAPI_MEM_CACHED, &x.a);
-		for (d = 0; d < 2; d++) {
-			struct row *r = new_row(S_SYNC, size, "%s", d ? "cached array prepare_read"
-								  : "cached array confirm_write");
-
-			r->ref[0] = enotty;
-			r->ref[1] = copy_ref[d];
-			r->ref[2] = noop;
-			if (ret) {
-				set_na(&r->ours, "allocation failed: %s", lib_err(ret));
-				continue;
-			}
-			snprintf(r->kind, sizeof(r->kind), "%s",
-				 region_kind(dmaapi_array_region(x.a)));
-			if (dmaapi_array_region(x.a)->flags & DMAAPI_REGION_NEED_SYNC)
-				r->target = 1.5;
-			measure_or_na(d ? sync_array_prepare : sync_array_confirm, &x, &r->ours,
-				      r->name);
-		}
-		dmaapi_array_free(x.a);
-		x.a = NULL;
-next:
-		free(buf);
-		free(x.src);
-		free(x.dst);
-	}
-}
-
-/* ------------------------------------------------------------------------ */
-/* 3. Map + unmap                                                            */
-
-struct map_arg {
-	struct dmaapi_device *dev;
-	void *buf;
-	size_t size;
-	uint32_t flags;		/* region flags of the last map */
-};
-
-static int map_unmap(void *p, uint64_t n, double *t)
-{
-	struct map_arg *x = p;
-	struct dmaapi_map *m;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_single_array(x->dev, x->buf, 1, x->size, 1,
-					      DMAAPI_BIDIRECTIONAL, &m);
-		if (ret)
-			return ret;
-		x->flags = dmaapi_map_region(m)->flags;
-		dmaapi_map_free(m);
-	}
-	return 0;
-}
-
-static const size_t map_sizes[] = { 4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, MIB, 4 * MIB };
-
-static int write_sysfs(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-/* Bind PCI device @bdf to @driver through driver_override. */
-static int pci_rebind(const char *bdf, const char *driver)
-{
-	char path[PATH_MAX];
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-	ret = write_sysfs(path, driver);
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-	if (access(path, F_OK) == 0) {
-		ret = write_sysfs(path, bdf);
-		if (ret)
-			return ret;
-	}
-	return write_sysfs("/sys/bus/pci/drivers_probe", bdf);
-}
-
-static bool is_pci_name(const char *name)
-{
-	char path[PATH_MAX];
-
-	if (!name || !*name || name[0] == '/')
-		return false;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-/* The kernel's map + unmap per op in ns for each size; n/a with a reason. */
-static void kernel_map_bench(struct stat3 *out, size_t nsizes)
-{
-	const char *bdf = opt.device;
-	unsigned int i, run;
-	int fd, ret;
-
-	if (!opt.kernel_ref) {
-		for (i = 0; i < nsizes; i++)
-			set_na(&out[i], "not run (--no-kernel-ref)");
-		return;
-	}
-	if (access("/sys/bus/pci/drivers/" MAP_BENCH_DRIVER, F_OK) &&
-	    access("/sys/bus/platform/drivers/" MAP_BENCH_DRIVER, F_OK)) {
-		for (i = 0; i < nsizes; i++)
-			set_na(&out[i], "no CONFIG_DMA_MAP_BENCHMARK in this kernel");
-		return;
-	}
-	if (!is_pci_name(bdf)) {
-		for (i = 0; i < nsizes; i++)
-			set_na(&out[i], "needs a PCI device (--device)");
-		return;
-	}
-	ret = pci_rebind(bdf, MAP_BENCH_DRIVER);
-	fd = ret ? -1 : open(MAP_BENCH_DEBUGFS, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		int err = ret ? -ret : errno;
-
-		for (i = 0; i < nsizes; i++)
-			set_na(&out[i], "binding %s to %s: %s", bdf, MAP_BENCH_DRIVER,
-			       strerror(err));
-	}
-	for (i = 0; fd >= 0 && i < nsizes; i++) {
-		double per[MAX_RUNS];
-		unsigned int runs = opt.quick ? 1 : (opt.runs < 3 ? opt.runs : 3);
-
-		for (run = 0; run < runs; run++) {
-			struct map_benchmark mb = {
-				.threads = 1,
-				.seconds = opt.kernel_seconds,
-				.node = -1,
-				.dma_bits = opt.mask_bits,
-				.dma_dir = DMAAPI_DIR_BIDIRECTIONAL,
-				.granule = (uint32_t)(map_sizes[i] / 4096),
-			};
-
-			if (ioctl(fd, DMA_MAP_BENCHMARK, &mb)) {
-				set_na(&out[i], "dma_map_benchmark: %s", strerror(errno));
-				break;
-			}
-			per[run] = (mb.avg_map_100ns + mb.avg_unmap_100ns) * 100.0;
-		}
-		if (run < runs)
-			continue;
-		qsort(per, runs, sizeof(per[0]), cmp_double);
-		out[i].ok = true;
-		out[i].min = per[0];
-		out[i].med = per[runs / 2];
-		out[i].max = per[runs - 1];
-	}
-	if (fd >= 0)
-		close(fd);
-	ret = pci_rebind(bdf, "dmaapi");
-	if (ret)
-		fatal("binding %s back to dmaapi: %s", bdf, strerror(-ret));
 }
 
 /*
@@ -878,7 +252,7 @@ static const struct dmaapi_ops heap_ops = {
 
 static bool heap_backend;
 
-static struct dmaapi_device *open_device(void)
+struct dmaapi_device *open_device(void)
 {
 	struct dmaapi_device *dev;
 	uint64_t mask = opt.mask_bits >= 64 ? UINT64_MAX : (1ULL << opt.mask_bits) - 1;
@@ -889,279 +263,6 @@ static struct dmaapi_device *open_device(void)
 		fatal("cannot open dmaapi device '%s' with a %u-bit mask: %s",
 		      *opt.device ? opt.device : "/dev/dmaapi", opt.mask_bits, lib_err(ret));
 	return dev;
-}
-
-/* Runs with the device closed around the kernel's benchmark: returns it reopened. */
-static struct dmaapi_device *bench_map(struct dmaapi_device *dev)
-{
-	size_t nsizes = opt.quick ? 1 : sizeof(map_sizes) / sizeof(map_sizes[0]);
-	struct stat3 kref[sizeof(map_sizes) / sizeof(map_sizes[0])];
-	struct row *first = NULL;
-	size_t i;
-
-	for (i = 0; i < nsizes; i++) {
-		struct map_arg x = { .dev = dev, .size = map_sizes[i] };
-		struct row *r = new_row(S_MAP, map_sizes[i], "map + unmap");
-
-		if (!first)
-			first = r;
-		x.buf = alloc_user(x.size, true);
-		r->target = 3;
-		measure_or_na(map_unmap, &x, &r->ours, "map");
-		if (r->ours.ok)
-			snprintf(r->kind, sizeof(r->kind), "%s",
-				 !(x.flags & DMAAPI_REGION_NEED_SYNC) ? "direct" :
-				 (x.flags & DMAAPI_REGION_BOUNCED) ? "bounced" :
-				 dev_noncoherent ? "direct, cache maint." : "direct, synced");
-		free(x.buf);
-	}
-	memset(kref, 0, sizeof(kref));
-	dmaapi_device_close(dev);
-	kernel_map_bench(kref, nsizes);
-	for (i = 0; i < nsizes; i++)
-		first[i].ref[0] = kref[i];
-	return open_device();
-}
-
-/* ------------------------------------------------------------------------ */
-/* 4. Allocate + mmap + first touch                                          */
-
-struct alloc_arg {
-	struct dmaapi_device *dev;
-	size_t size;
-	int heap_fd, udmabuf_fd;
-};
-
-static void touch(volatile char *p, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size; i += 4096)
-		p[i] = 1;
-}
-
-static int alloc_ours(void *p, uint64_t n, double *t)
-{
-	struct alloc_arg *x = p;
-	struct dmaapi_array *a;
-	uint64_t i;
-	double t0;
-	int ret;
-
-	*t = 0;
-	for (i = 0; i < n; i++) {
-		t0 = now_ns();
-		ret = dmaapi_array_zero_with_align(x->dev, 1, x->size, 4096,
-						   DMAAPI_BIDIRECTIONAL, &a);
-		if (ret)
-			return ret;
-		touch(dmaapi_array_as_ptr(a), x->size);
-		*t += now_ns() - t0;
-		dmaapi_array_free(a);
-	}
-	return 0;
-}
-
-static int map_dmabuf(int dmabuf, size_t size, double t0, double *t)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
-
-	if (p == MAP_FAILED) {
-		int err = errno;
-
-		close(dmabuf);
-		return -err;
-	}
-	touch(p, size);
-	*t += now_ns() - t0;
-	munmap(p, size);
-	close(dmabuf);
-	return 0;
-}
-
-static int alloc_heap(void *p, uint64_t n, double *t)
-{
-	struct alloc_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	*t = 0;
-	for (i = 0; i < n; i++) {
-		struct dma_heap_allocation_data d = { .len = x->size, .fd_flags = O_RDWR | O_CLOEXEC };
-		double t0 = now_ns();
-
-		if (ioctl(x->heap_fd, DMA_HEAP_IOCTL_ALLOC, &d))
-			return -errno;
-		ret = map_dmabuf((int)d.fd, x->size, t0, t);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int alloc_udmabuf(void *p, uint64_t n, double *t)
-{
-	struct alloc_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	*t = 0;
-	for (i = 0; i < n; i++) {
-		struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = x->size };
-		double t0 = now_ns();
-		int memfd = memfd_create("dmaapi-bench", MFD_ALLOW_SEALING | MFD_CLOEXEC), dmabuf;
-
-		if (memfd < 0)
-			return -errno;
-		if (ftruncate(memfd, (off_t)x->size) || fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
-			ret = -errno;
-			close(memfd);
-			return ret;
-		}
-		c.memfd = (uint32_t)memfd;
-		dmabuf = ioctl(x->udmabuf_fd, UDMABUF_CREATE, &c);
-		ret = dmabuf < 0 ? -errno : 0;
-		close(memfd);
-		if (ret)
-			return ret;
-		ret = map_dmabuf(dmabuf, x->size, t0, t);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static const size_t alloc_sizes[] = { 4 * KIB, 64 * KIB, 256 * KIB, MIB, 4 * MIB, 8 * MIB,
-				      16 * MIB };
-
-static void bench_alloc(struct dmaapi_device *dev)
-{
-	size_t nsizes = opt.quick ? 2 : sizeof(alloc_sizes) / sizeof(alloc_sizes[0]);
-	struct alloc_arg x = { .dev = dev };
-	int heap_err, udmabuf_err;
-	size_t i;
-
-	x.heap_fd = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
-	heap_err = errno;
-	x.udmabuf_fd = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	udmabuf_err = errno;
-	for (i = 0; i < nsizes; i++) {
-		struct row *r = new_row(S_ALLOC, alloc_sizes[i], "alloc + mmap + touch");
-
-		x.size = alloc_sizes[i];
-		snprintf(r->kind, sizeof(r->kind), "coherent");
-		r->target = 1;
-		measure_or_na(alloc_ours, &x, &r->ours, "coherent allocation");
-		if (x.heap_fd < 0)
-			set_na(&r->ref[0], "/dev/dma_heap/system: %s%s", strerror(heap_err),
-			       heap_err == ENOENT ? " (no CONFIG_DMABUF_HEAPS_SYSTEM)" : "");
-		else
-			measure_or_na(alloc_heap, &x, &r->ref[0], "dma-heap");
-		if (x.udmabuf_fd < 0)
-			set_na(&r->ref[1], "/dev/udmabuf: %s%s", strerror(udmabuf_err),
-			       udmabuf_err == ENOENT ? " (no CONFIG_UDMABUF)" : "");
-		else
-			measure_or_na(alloc_udmabuf, &x, &r->ref[1], "udmabuf");
-	}
-	if (x.heap_fd >= 0)
-		close(x.heap_fd);
-	if (x.udmabuf_fd >= 0)
-		close(x.udmabuf_fd);
-}
-
-/* ------------------------------------------------------------------------ */
-/* 5. Copy bandwidth                                                         */
-
-struct copy_arg {
-	struct dmaapi_array *a;
-	struct dmaapi_map *m;
-	void *src, *dst;
-	size_t size;
-};
-
-static int copy_plain(void *p, uint64_t n, double *t)
-{
-	return ref_memcpy(p, n, t);
-}
-
-static int copy_array(void *p, uint64_t n, double *t)
-{
-	struct copy_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_copy_from_slice(x->a, x->src, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int copy_map(void *p, uint64_t n, double *t)
-{
-	struct copy_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_copy_from_slice(x->m, x->src, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static const size_t copy_sizes[] = { 4 * KIB, 64 * KIB, MIB, 4 * MIB };
-
-static void bench_copy(struct dmaapi_device *dev)
-{
-	size_t nsizes = opt.quick ? 1 : sizeof(copy_sizes) / sizeof(copy_sizes[0]);
-	size_t i;
-	int k;
-
-	for (i = 0; i < nsizes; i++) {
-		struct copy_arg x = { .size = copy_sizes[i] };
-		/* struct sync_arg's memcpy reference: dst, src, size */
-		struct sync_arg plain = { .size = x.size };
-		struct stat3 ref = {};
-
-		x.src = plain.src = alloc_user(x.size, true);
-		x.dst = plain.dst = alloc_user(x.size, true);
-		measure_or_na(copy_plain, &plain, &ref, "memcpy");
-		for (k = 0; k < 3; k++) {
-			static const char *const what[] = { "coherent array", "cached array",
-							    "mapped array (user buffer)" };
-			struct row *r = new_row(S_COPY, x.size, "copy_from_slice: %s", what[k]);
-			const struct dmaapi_region *reg;
-			int ret;
-
-			r->ref[0] = ref;
-			if (k < 2)
-				ret = dmaapi_array_zero_with_flags(dev, 1, x.size, 64,
-								   DMAAPI_TO_DEVICE,
-								   k ? DMAAPI_MEM_CACHED : 0, &x.a);
-			else
-				ret = dmaapi_map_single_array(dev, x.dst, 1, x.size, 64,
-							      DMAAPI_TO_DEVICE, &x.m);
-			if (ret) {
-				set_na(&r->ours, "%s failed: %s", k < 2 ? "allocation" : "map",
-				       lib_err(ret));
-				continue;
-			}
-			reg = k < 2 ? dmaapi_array_region(x.a) : dmaapi_map_region(x.m);
-			snprintf(r->kind, sizeof(r->kind), "%s", region_kind(reg));
-			measure_or_na(k < 2 ? copy_array : copy_map, &x, &r->ours, r->name);
-			dmaapi_array_free(x.a);
-			dmaapi_map_free(x.m);
-			x.a = NULL;
-			x.m = NULL;
-		}
-		free(x.src);
-		free(x.dst);
-	}
 }
 
 /* ------------------------------------------------------------------------ */
