@@ -545,6 +545,10 @@ TEST_F(dmabuf, export_survives_unbind)
 	ASSERT_EQ(0, do_import(self->e.fd, bfd, DMAAPI_DIR_TO_DEVICE, &eimp));
 
 	ASSERT_EQ(0, write_file("/sys/bus/pci/drivers/dmaapi/unbind", self->e.bdf));
+	/*
+	 * EXPECTs from here to the rebind: the 6.12 harness skips the teardown
+	 * after a failed ASSERT, and edu must stay bound for the next tests.
+	 */
 	EXPECT_ERRNO(ENODEV, get_info(self->e.fd, &info));
 	EXPECT_ERRNO(ENODEV, do_sync(self->e.fd, eimp.handle, DMAAPI_SYNC_FOR_CPU, 0, PG));
 	EXPECT_EQ(0, do_free(self->e.fd, eimp.handle));
@@ -555,12 +559,12 @@ TEST_F(dmabuf, export_survives_unbind)
 	self->e.fd = -1;
 
 	/* the memory is still the dma-buf's, for the CPU and the importer */
-	ASSERT_EQ(0, do_sync(self->fd, imp.handle, DMAAPI_SYNC_FOR_CPU, 0, 2 * PG));
+	EXPECT_EQ(0, do_sync(self->fd, imp.handle, DMAAPI_SYNC_FOR_CPU, 0, 2 * PG));
 	EXPECT_EQ(0, memcmp(q, want, PG));
 	fill(want, PG, 4);
 	memcpy(q + PG, want, PG);
-	ASSERT_EQ(0, do_sync(self->fd, imp.handle, DMAAPI_SYNC_FOR_DEVICE, 0, 2 * PG));
-	ASSERT_EQ(0, do_sync(self->fd, imp.handle, DMAAPI_SYNC_FOR_CPU, 0, 2 * PG));
+	EXPECT_EQ(0, do_sync(self->fd, imp.handle, DMAAPI_SYNC_FOR_DEVICE, 0, 2 * PG));
+	EXPECT_EQ(0, do_sync(self->fd, imp.handle, DMAAPI_SYNC_FOR_CPU, 0, 2 * PG));
 	EXPECT_EQ(0, memcmp(q + PG, want, PG));
 	munmap(q, 2 * PG);
 	close(dfd);
