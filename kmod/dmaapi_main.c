@@ -103,6 +103,34 @@ static void dmaapi_dev_set_master(struct dmaapi_dev *ddev, bool on)
 		pci_clear_master(pdev);
 }
 
+/*
+ * Stop the device before the memory it may still write goes back: bus
+ * mastering off, then, where the bus can (FLR, PM, a bus or a device-specific
+ * reset: the device's reset_method in sysfs), a function reset, as vfio-pci
+ * does when its device is closed, so that the next user finds no engine
+ * still programmed and no interrupt pending.  Clearing bus mastering alone is
+ * what stops the DMA; a device without a reset method (QEMU's edu) keeps its
+ * registers.  Called with ddev->lock; @dev_locked says whether the driver
+ * core holds the device's lock (remove), else it is only tried: a
+ * concurrent remove holds it and waits for ddev->lock, and resets itself.
+ * Platform devices have neither: their DMA stops with their driver, the
+ * userspace one.
+ */
+static void dmaapi_dev_quiesce(struct dmaapi_dev *ddev, bool dev_locked)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	dmaapi_dev_set_master(ddev, false);
+	if (!ddev->is_pci)
+		return;
+	pdev = to_pci_dev(ddev->dev);
+	ret = dev_locked ? pci_reset_function_locked(pdev) :
+			   pci_try_reset_function(pdev);
+	if (ret && ret != -ENOTTY)
+		dev_dbg(ddev->dev, "no reset after the last close: %d\n", ret);
+}
+
 static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 {
 	struct miscdevice *misc = filp->private_data;
@@ -155,14 +183,14 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	unsigned long id;
 
 	/*
-	 * The last file of a live device stops its DMA before the memory the
-	 * device may still write goes back to the allocator; ddev->lock keeps
-	 * a new open from turning it on again meanwhile, and a concurrent
-	 * remove out.
+	 * The last file of a live device stops (and resets) it before the
+	 * memory the device may still write goes back to the allocator;
+	 * ddev->lock keeps a new open from turning it on again meanwhile, and
+	 * a concurrent remove out.
 	 */
 	mutex_lock(&ddev->lock);
 	if (list_is_singular(&ddev->ctxs) && !ddev->dead)
-		dmaapi_dev_set_master(ddev, false);
+		dmaapi_dev_quiesce(ddev, false);
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->objs, id, obj) {
 		xa_erase(&ctx->objs, id);
@@ -433,8 +461,11 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 	down_write(&ddev->mmap_sem);
 	ddev->dead = true;
 	up_write(&ddev->mmap_sem);
-	/* Stop the device's DMA before its memory is unmapped and freed. */
-	dmaapi_dev_set_master(ddev, false);
+	/*
+	 * Stop the device's DMA before its memory is unmapped and freed; the
+	 * driver core holds the device's lock around remove.
+	 */
+	dmaapi_dev_quiesce(ddev, true);
 
 	list_for_each_entry(ctx, &ddev->ctxs, node) {
 		/*
