@@ -71,6 +71,7 @@ struct dmaapi_dev {
 	bool is_default;
 	bool is_pci;
 	bool has_rmem;		/* a memory-region is attached */
+	bool coherent_pool;	/* ...and it is a no-map coherent pool */
 	u64 mask;		/* the device's DMA mask (under dma_lock) */
 
 	struct mutex lock;	/* ctxs, dead */

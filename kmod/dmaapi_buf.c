@@ -130,6 +130,12 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 		return -ENOMEM;
 	if (ctx->handles >= dmaapi_max_handles)
 		return -ENOMEM;
+	/*
+	 * dma_alloc_pages() ignores a device's coherent pool and would hand a
+	 * device that reaches only its carve-out ordinary RAM.
+	 */
+	if ((cmd->flags & DMAAPI_ALLOC_CACHED) && ddev->coherent_pool)
+		return -EOPNOTSUPP;
 
 	/*
 	 * dma_alloc_coherent() aligns the buffer to the page order of its size

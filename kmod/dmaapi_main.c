@@ -522,7 +522,9 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	/*
 	 * Firmware (of_dma_configure) has set the device's DMA up; a
 	 * memory-region (a shared-dma-pool: CMA or a no-map carve-out) is the
-	 * driver's to attach, and then every allocation comes from it.
+	 * driver's to attach.  Then every allocation comes from it: coherent
+	 * ones and cached ones from a CMA pool; a carve-out has no cached
+	 * memory to give, and ALLOC refuses DMAAPI_ALLOC_CACHED there.
 	 */
 	has_rmem = false;
 	if (IS_ENABLED(CONFIG_OF_RESERVED_MEM) && dev_of_node(dev)) {
@@ -543,6 +545,13 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_restore;
 	ddev->has_rmem = has_rmem;
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	/*
+	 * A no-map shared-dma-pool is a per-device coherent pool: only
+	 * dma_alloc_coherent() allocates from it, never dma_alloc_pages().
+	 */
+	ddev->coherent_pool = has_rmem && dev->dma_mem;
+#endif
 	platform_set_drvdata(pdev, ddev);
 	return 0;
 

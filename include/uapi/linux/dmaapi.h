@@ -152,6 +152,9 @@ struct dmaapi_set_mask {
  * struct dmaapi_alloc - ioctl(DMAAPI_IOCTL_ALLOC)
  * @size: sizeof(struct dmaapi_alloc)
  * @flags: 0 for coherent memory (dma_alloc_coherent), or DMAAPI_ALLOC_CACHED
+ *         (EOPNOTSUPP on a device whose memory-region is a no-map carve-out:
+ *         that pool has coherent memory only, and RAM outside it may be out
+ *         of the device's reach)
  * @direction: DMAAPI_DIR_*; the direction cached memory is synced in (must be
  *             valid for coherent memory too)
  * @handle: id of the new allocation, never 0 (out)
