@@ -11,7 +11,12 @@
  *
  * A bound PCI device masters the bus only while a file of its node is open:
  * the last close clears bus mastering before the file's memory is freed, as
- * does unbinding, and the next open sets it again.  Its INTx stays masked.
+ * does unbinding, and the next open sets it again.  Then, where the device
+ * has a reset method (sysfs reset_method: FLR, PM, bus, device-specific),
+ * the function is reset too, as vfio-pci does, so that the next opener finds
+ * no engine programmed; a device without one keeps its registers.  Its INTx
+ * stays masked.  ioctls never hold a lock that unbinding waits for while they
+ * touch user memory: an ioctl stuck in a user fault does not stall unbind.
  *
  * DOC: General ioctl format and errors
  *
