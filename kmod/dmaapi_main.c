@@ -523,8 +523,10 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	 * Firmware (of_dma_configure) has set the device's DMA up; a
 	 * memory-region (a shared-dma-pool: CMA or a no-map carve-out) is the
 	 * driver's to attach.  Then every allocation comes from it: coherent
-	 * ones and cached ones from a CMA pool; a carve-out has no cached
-	 * memory to give, and ALLOC refuses DMAAPI_ALLOC_CACHED there.
+	 * ones and cached ones from a CMA pool (on a 32-bit HIGHMEM kernel
+	 * only from the pool's lowmem: dma_alloc_pages() needs a kernel
+	 * address); a carve-out has no cached memory to give, and ALLOC
+	 * refuses DMAAPI_ALLOC_CACHED there.
 	 */
 	has_rmem = false;
 	if (IS_ENABLED(CONFIG_OF_RESERVED_MEM) && dev_of_node(dev)) {

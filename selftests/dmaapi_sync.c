@@ -590,7 +590,8 @@ static bool in_pool(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
 }
 
 /*
- * The dt-cma node's memory-region is a reserved CMA pool: its coherent and
+ * The dt-cma node's memory-region is a reserved CMA pool (in lowmem on 32-bit
+ * ARM: tools/vm/lib.sh make_dtb): its coherent and
  * cached allocations come from there, another node's do not.
  */
 TEST(memory_region_pool)

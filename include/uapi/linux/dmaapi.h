@@ -159,7 +159,9 @@ struct dmaapi_set_mask {
  * @flags: 0 for coherent memory (dma_alloc_coherent), or DMAAPI_ALLOC_CACHED
  *         (EOPNOTSUPP on a device whose memory-region is a no-map carve-out:
  *         that pool has coherent memory only, and RAM outside it may be out
- *         of the device's reach)
+ *         of the device's reach).  Cached memory has a kernel mapping: on a
+ *         32-bit HIGHMEM kernel it comes from lowmem, from a CMA pool only
+ *         where the pool lies there, else from other RAM under the mask.
  * @direction: DMAAPI_DIR_*; the direction cached memory is synced in (must be
  *             valid for coherent memory too)
  * @handle: id of the new allocation, never 0 (out)
