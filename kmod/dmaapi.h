@@ -22,13 +22,14 @@
  * Locks, outermost first:
  *   dev->lock (mutex: open contexts, removal)
  *     ctx->lock (mutex: one file's handles and ioctls)
- *       mmap_lock (pin_user_pages)
  *       dev->dma_lock (mutex: the device's and the files' masks)
+ *   mmap_lock (pin_user_pages, user copies: never under ctx->lock)
  *   mmap_lock (held by the core around ->mmap and vm_ops->close)
  *     dev->mmap_sem (rwsem: ->mmap against removal)
  *       ctx->mms_lock, dev->bufs_lock (spinlocks)
- * ->mmap never takes ctx->lock: that would be mmap_lock -> ctx->lock against
- * ctx->lock -> mmap_lock in MAP_USER.
+ * Removal waits for every ctx->lock, so nothing that userspace can make
+ * block holds it: no user copy and no pin runs under it (dmaapi_ioctl.c).
+ * ->mmap never takes ctx->lock either: it is called with the mmap_lock.
  */
 #ifndef _DMAAPI_INTERNAL_H
 #define _DMAAPI_INTERNAL_H
@@ -71,6 +72,7 @@ struct dmaapi_dev {
 	bool is_default;
 	bool is_pci;
 	bool has_rmem;		/* a memory-region is attached */
+	bool coherent_pool;	/* ...and it is a no-map coherent pool */
 	u64 mask;		/* the device's DMA mask (under dma_lock) */
 
 	struct mutex lock;	/* ctxs, dead */

@@ -130,6 +130,12 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 		return -ENOMEM;
 	if (ctx->handles >= dmaapi_max_handles)
 		return -ENOMEM;
+	/*
+	 * dma_alloc_pages() ignores a device's coherent pool and would hand a
+	 * device that reaches only its carve-out ordinary RAM.
+	 */
+	if ((cmd->flags & DMAAPI_ALLOC_CACHED) && ddev->coherent_pool)
+		return -EOPNOTSUPP;
 
 	/*
 	 * dma_alloc_coherent() aligns the buffer to the page order of its size
@@ -261,10 +267,9 @@ static int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
 }
 
 /*
- * Called with the mmap_lock held: it must not take ctx->lock (held around
- * pin_user_pages(), which takes the mmap_lock).  The allocation is found
- * under the xarray's lock; its handle's reference keeps it alive until ours
- * is taken.
+ * Called with the mmap_lock held: it does not take ctx->lock (see the lock
+ * order in dmaapi.h).  The allocation is found under the xarray's lock; its
+ * handle's reference keeps it alive until ours is taken.
  */
 int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma)
 {

@@ -5,6 +5,13 @@
  * Every ioctl copies its struct in (copy_struct_from_user), runs under the
  * file's ctx->lock, and copies its output back; SYNC, the hot one, is read in
  * one user access.
+ *
+ * ctx->lock is never held across an access to user memory: removal waits
+ * for it, and a user fault can block for as long as userspace likes
+ * (userfaultfd, FUSE).  The struct is copied in before it is taken and out
+ * after it is dropped; a command that pins user pages (MAP_USER) or writes
+ * an array back (GET_SEGMENTS) takes it itself around its DMA work
+ * (IOCTL_OP_SELF_LOCKED).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -225,44 +232,56 @@ static void dmaapi_undo_import(struct dmaapi_ctx *ctx, void *arg)
 	dmaapi_ctx_remove(ctx, ((struct dmaapi_import_dmabuf *)arg)->handle);
 }
 
-/* The DMA ranges of an object: one for an allocation or a user mapping. */
+/*
+ * The DMA ranges of an object: one for an allocation or a user mapping.
+ * Self-locked: the ranges are gathered under ctx->lock and written to the
+ * user's array after it is dropped.
+ */
 static int dmaapi_ioctl_get_segments(struct dmaapi_ctx *ctx, void *arg)
 {
 	struct dmaapi_get_segments *cmd = arg;
 	struct dmaapi_segment __user *usegs = u64_to_user_ptr(cmd->segs);
-	struct dmaapi_segment one, *segs;
+	struct dmaapi_segment one, *segs = &one;
 	struct dmaapi_import *imp;
 	struct dmaapi_obj *obj;
-	unsigned int n, max;
+	unsigned int n = 0, max = 0;
 	int ret = 0;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
-	if (!obj)
-		return -ENOENT;
 
-	if (obj->type != DMAAPI_OBJ_IMPORT) {
+	mutex_lock(&ctx->lock);
+	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
+	if (READ_ONCE(ctx->ddev->dead)) {
+		ret = -ENODEV;
+	} else if (!obj) {
+		ret = -ENOENT;
+	} else if (obj->type != DMAAPI_OBJ_IMPORT) {
 		one.dma_addr = obj->type == DMAAPI_OBJ_BUF ?
 			       to_dmaapi_buf(obj)->dma :
 			       to_dmaapi_umap(obj)->dma;
 		one.length = obj->length;
-		if (cmd->nsegs && copy_to_user(usegs, &one, sizeof(one)))
-			return -EFAULT;
-		cmd->nsegs = 1;
-		return 0;
+		max = min(cmd->nsegs, 1U);
+		n = 1;
+	} else {
+		imp = to_dmaapi_import(obj);
+		max = min(cmd->nsegs, imp->nsegs);
+		segs = kvmalloc_array(max ? max : 1, sizeof(*segs),
+				      GFP_KERNEL_ACCOUNT);
+		if (segs)
+			n = dmaapi_import_walk(imp, segs, max);
+		else
+			ret = -ENOMEM;
 	}
+	mutex_unlock(&ctx->lock);
 
-	imp = to_dmaapi_import(obj);
-	max = min(cmd->nsegs, imp->nsegs);
-	segs = kvmalloc_array(max ? max : 1, sizeof(*segs), GFP_KERNEL);
-	if (!segs)
-		return -ENOMEM;
-	n = dmaapi_import_walk(imp, segs, max);
-	if (copy_to_user(usegs, segs, array_size(max, sizeof(*segs))))
-		ret = -EFAULT;
-	kvfree(segs);
-	cmd->nsegs = n;
+	if (!ret) {
+		if (copy_to_user(usegs, segs, array_size(max, sizeof(*segs))))
+			ret = -EFAULT;
+		cmd->nsegs = n;
+	}
+	if (segs != &one)
+		kvfree(segs);
 	return ret;
 }
 
@@ -285,11 +304,13 @@ struct dmaapi_ioctl_op {
 	bool after_remove;	/* allowed once the device is gone */
 	bool has_output;	/* copy the struct back on success */
 	bool respond_on_addr_error;	/* copy out on -ERANGE/-EDOM too */
+	bool self_locked;	/* execute takes ctx->lock (and checks dead) */
 	int (*execute)(struct dmaapi_ctx *ctx, void *arg);
 	void (*undo)(struct dmaapi_ctx *ctx, void *arg);
 };
 
-#define IOCTL_OP(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, _undo) \
+#define IOCTL_OP_FULL(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, \
+		      _undo, _self_locked)					\
 	[_IOC_NR(_ioctl) - DMAAPI_CMD_BASE] = {				\
 		.size = sizeof(_struct) +					\
 			BUILD_BUG_ON_ZERO(sizeof(union dmaapi_ucmd_buffer) <	\
@@ -301,7 +322,18 @@ struct dmaapi_ioctl_op {
 		.respond_on_addr_error = _addr_err,				\
 		.execute = _fn,							\
 		.undo = _undo,							\
+		.self_locked = _self_locked,					\
 	}
+
+#define IOCTL_OP(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, _undo) \
+	IOCTL_OP_FULL(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, \
+		      _undo, false)
+
+/* For a command that accesses user memory in execute: see the top. */
+#define IOCTL_OP_SELF_LOCKED(_ioctl, _fn, _struct, _last, _after, _out,	\
+			     _addr_err, _undo)				\
+	IOCTL_OP_FULL(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, \
+		      _undo, true)
 
 static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 	IOCTL_OP(DMAAPI_IOCTL_GET_INFO, dmaapi_ioctl_get_info,
@@ -313,9 +345,10 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 		 dmaapi_undo_alloc),
 	IOCTL_OP(DMAAPI_IOCTL_FREE, dmaapi_ioctl_free,
 		 struct dmaapi_free, __reserved, true, false, false, NULL),
-	IOCTL_OP(DMAAPI_IOCTL_MAP_USER, dmaapi_ioctl_map_user,
-		 struct dmaapi_map_user, __reserved, false, true, true,
-		 dmaapi_undo_map_user),
+	/* pins user pages, which may fault for as long as userspace likes */
+	IOCTL_OP_SELF_LOCKED(DMAAPI_IOCTL_MAP_USER, dmaapi_ioctl_map_user,
+			     struct dmaapi_map_user, __reserved, false, true,
+			     true, dmaapi_undo_map_user),
 	/* the hot one: no output, so nothing is copied back */
 	IOCTL_OP(DMAAPI_IOCTL_SYNC, dmaapi_ioctl_sync,
 		 struct dmaapi_sync, length, false, false, false, NULL),
@@ -325,8 +358,10 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 	IOCTL_OP(DMAAPI_IOCTL_IMPORT_DMABUF, dmaapi_ioctl_import_dmabuf,
 		 struct dmaapi_import_dmabuf, __reserved, false, true, true,
 		 dmaapi_undo_import),
-	IOCTL_OP(DMAAPI_IOCTL_GET_SEGMENTS, dmaapi_ioctl_get_segments,
-		 struct dmaapi_get_segments, segs, false, true, false, NULL),
+	IOCTL_OP_SELF_LOCKED(DMAAPI_IOCTL_GET_SEGMENTS,
+			     dmaapi_ioctl_get_segments,
+			     struct dmaapi_get_segments, segs, false, true,
+			     false, NULL),
 };
 
 /*
@@ -393,20 +428,34 @@ long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			return ret;
 	}
 
-	mutex_lock(&ctx->lock);
-	if (!op->after_remove && READ_ONCE(ctx->ddev->dead))
-		ret = -ENODEV;
-	else
+	if (op->self_locked) {
 		ret = op->execute(ctx, &buf);
+	} else {
+		mutex_lock(&ctx->lock);
+		if (!op->after_remove && READ_ONCE(ctx->ddev->dead))
+			ret = -ENODEV;
+		else
+			ret = op->execute(ctx, &buf);
+		mutex_unlock(&ctx->lock);
+	}
+
+	/*
+	 * Unlocked: the new handle is live already, so another thread may use
+	 * or free it meanwhile, as it may once the ioctl returns.  If the copy
+	 * fails, the handle is freed again, whatever it names by then: only a
+	 * thread of the same file that guessed it can have changed that.
+	 */
 	if ((!ret && op->has_output) ||
 	    (ret && op->respond_on_addr_error &&
 	     (ret == -ERANGE || ret == -EDOM))) {
 		if (copy_to_user(uarg, &buf, min_t(size_t, op->size, usize))) {
-			if (!ret && op->undo)
+			if (!ret && op->undo) {
+				mutex_lock(&ctx->lock);
 				op->undo(ctx, &buf);
+				mutex_unlock(&ctx->lock);
+			}
 			ret = -EFAULT;
 		}
 	}
-	mutex_unlock(&ctx->lock);
 	return ret;
 }

@@ -103,6 +103,34 @@ static void dmaapi_dev_set_master(struct dmaapi_dev *ddev, bool on)
 		pci_clear_master(pdev);
 }
 
+/*
+ * Stop the device before the memory it may still write goes back: bus
+ * mastering off, then, where the bus can (FLR, PM, a bus or a device-specific
+ * reset: the device's reset_method in sysfs), a function reset, as vfio-pci
+ * does when its device is closed, so that the next user finds no engine
+ * still programmed and no interrupt pending.  Clearing bus mastering alone is
+ * what stops the DMA; a device without a reset method (QEMU's edu) keeps its
+ * registers.  Called with ddev->lock; @dev_locked says whether the driver
+ * core holds the device's lock (remove), else it is only tried: a
+ * concurrent remove holds it and waits for ddev->lock, and resets itself.
+ * Platform devices have neither: their DMA stops with their driver, the
+ * userspace one.
+ */
+static void dmaapi_dev_quiesce(struct dmaapi_dev *ddev, bool dev_locked)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	dmaapi_dev_set_master(ddev, false);
+	if (!ddev->is_pci)
+		return;
+	pdev = to_pci_dev(ddev->dev);
+	ret = dev_locked ? pci_reset_function_locked(pdev) :
+			   pci_try_reset_function(pdev);
+	if (ret && ret != -ENOTTY)
+		dev_dbg(ddev->dev, "no reset after the last close: %d\n", ret);
+}
+
 static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 {
 	struct miscdevice *misc = filp->private_data;
@@ -155,14 +183,14 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	unsigned long id;
 
 	/*
-	 * The last file of a live device stops its DMA before the memory the
-	 * device may still write goes back to the allocator; ddev->lock keeps
-	 * a new open from turning it on again meanwhile, and a concurrent
-	 * remove out.
+	 * The last file of a live device stops (and resets) it before the
+	 * memory the device may still write goes back to the allocator;
+	 * ddev->lock keeps a new open from turning it on again meanwhile, and
+	 * a concurrent remove out.
 	 */
 	mutex_lock(&ddev->lock);
 	if (list_is_singular(&ddev->ctxs) && !ddev->dead)
-		dmaapi_dev_set_master(ddev, false);
+		dmaapi_dev_quiesce(ddev, false);
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->objs, id, obj) {
 		xa_erase(&ctx->objs, id);
@@ -433,8 +461,11 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 	down_write(&ddev->mmap_sem);
 	ddev->dead = true;
 	up_write(&ddev->mmap_sem);
-	/* Stop the device's DMA before its memory is unmapped and freed. */
-	dmaapi_dev_set_master(ddev, false);
+	/*
+	 * Stop the device's DMA before its memory is unmapped and freed; the
+	 * driver core holds the device's lock around remove.
+	 */
+	dmaapi_dev_quiesce(ddev, true);
 
 	list_for_each_entry(ctx, &ddev->ctxs, node) {
 		/*
@@ -491,7 +522,11 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	/*
 	 * Firmware (of_dma_configure) has set the device's DMA up; a
 	 * memory-region (a shared-dma-pool: CMA or a no-map carve-out) is the
-	 * driver's to attach, and then every allocation comes from it.
+	 * driver's to attach.  Then every allocation comes from it: coherent
+	 * ones and cached ones from a CMA pool (on a 32-bit HIGHMEM kernel
+	 * only from the pool's lowmem: dma_alloc_pages() needs a kernel
+	 * address); a carve-out has no cached memory to give, and ALLOC
+	 * refuses DMAAPI_ALLOC_CACHED there.
 	 */
 	has_rmem = false;
 	if (IS_ENABLED(CONFIG_OF_RESERVED_MEM) && dev_of_node(dev)) {
@@ -512,6 +547,13 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_restore;
 	ddev->has_rmem = has_rmem;
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	/*
+	 * A no-map shared-dma-pool is a per-device coherent pool: only
+	 * dma_alloc_coherent() allocates from it, never dma_alloc_pages().
+	 */
+	ddev->coherent_pool = has_rmem && dev->dma_mem;
+#endif
 	platform_set_drvdata(pdev, ddev);
 	return 0;
 

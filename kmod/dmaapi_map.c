@@ -408,6 +408,38 @@ static long dmaapi_pin(struct dmaapi_umap *umap, u64 uaddr,
 	return pinned == -ENOMEM ? -ENOMEM : -EFAULT;
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static bool dmaapi_ro_pin_unreliable(u64 uaddr, u64 length)
+{
+	return false;
+}
+#else
+/*
+ * Before 6.2 a read-only long-term pin in a COW mapping may pin a page the
+ * process's next write replaces (the shared zero page, a private file page):
+ * does [uaddr, uaddr + length) touch such a mapping?  A mapping that changes
+ * after the look only misleads the caller about its own buffer.
+ */
+static bool dmaapi_ro_pin_unreliable(u64 uaddr, u64 length)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long start = untagged_addr(uaddr), end = start + length;
+	struct vm_area_struct *vma;
+	bool cow = false;
+
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = find_vma(mm, vma->vm_end)) {
+		if (is_cow_mapping(vma->vm_flags)) {
+			cow = true;
+			break;
+		}
+	}
+	mmap_read_unlock(mm);
+	return cow;
+}
+#endif
+
 static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 {
 	int ret;
@@ -422,16 +454,25 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 		return ret;
 
 	/*
-	 * The device must see what the process writes to the buffer later:
-	 * pin the pages writable even toward the device, so that the pinned
-	 * page is the one the process keeps (a read-only pin of memory never
-	 * written may pin the shared zero page, which 6.1 does not unshare
-	 * for long-term pins).  Read-only memory is pinned read-only toward
-	 * the device: the process cannot write it anyway.
+	 * The device must see what the process writes to the buffer later, so
+	 * the pinned page must be the one the process keeps.  Toward the
+	 * device a read-only pin does that where the kernel unshares what it
+	 * pins long-term in a COW mapping (anon pages shared with a fork,
+	 * private file pages, the shared zero page): 6.2 on ("mm/gup: reliable
+	 * R/O long-term pinning in COW mappings").  A writable pin would dirty
+	 * memory the device only reads, and is refused for file pages that
+	 * need dirty tracking (6.5 on).  Other directions, and on 6.1 a range
+	 * in a COW mapping, are pinned writable; read-only memory is pinned
+	 * read-only toward the device (the process cannot write it anyway).
 	 */
-	ret = dmaapi_pin(umap, uaddr, FOLL_WRITE);
-	if (ret == -EFAULT && umap->obj.dir == DMA_TO_DEVICE)
+	if (umap->obj.dir == DMA_TO_DEVICE &&
+	    !dmaapi_ro_pin_unreliable(uaddr, umap->obj.length)) {
 		ret = dmaapi_pin(umap, uaddr, 0);
+	} else {
+		ret = dmaapi_pin(umap, uaddr, FOLL_WRITE);
+		if (ret == -EFAULT && umap->obj.dir == DMA_TO_DEVICE)
+			ret = dmaapi_pin(umap, uaddr, 0);
+	}
 	if (ret)
 		goto err_unaccount;
 
@@ -449,6 +490,11 @@ err_unaccount:
 	return ret;
 }
 
+/*
+ * Self-locked (see dmaapi_ioctl.c): the pages are pinned without ctx->lock,
+ * since a fault on them may block for as long as userspace likes, and only
+ * the mapping runs under it, on a device still bound.
+ */
 int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 {
 	struct dmaapi_map_user *cmd = arg;
@@ -458,6 +504,8 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	u64 align, end;
 	int ret;
 
+	if (READ_ONCE(ddev->dead))
+		return -ENODEV;
 	if (cmd->flags)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
@@ -474,7 +522,8 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 			       &end) ||
 	    end > TASK_SIZE)
 		return -EFAULT;
-	if (ctx->handles >= dmaapi_max_handles)
+	/* an early answer; the handle allocation enforces the limit */
+	if (READ_ONCE(ctx->handles) >= dmaapi_max_handles)
 		return -ENOMEM;
 	if (!current->mm)
 		return -EFAULT;
@@ -493,6 +542,11 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	if (ret)
 		goto err_free;
 
+	mutex_lock(&ctx->lock);
+	if (READ_ONCE(ddev->dead)) {
+		ret = -ENODEV;
+		goto err_unpin;
+	}
 	/* the device's mask cannot change under a live mapping */
 	mutex_lock(&ddev->dma_lock);
 	if (!dmaapi_umap_try_direct(ctx, umap, align))
@@ -506,25 +560,29 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 				&dma, ctx->mask, align);
 			cmd->dma_addr = dma;
 		}
-		sg_free_table(&umap->sgt);
-		unpin_user_pages(umap->pages, umap->npages);
-		dmaapi_uncharge_pins(umap->user, umap->npages);
-		goto err_free;
+		goto err_unpin;
 	}
 	umap->live = true;
 
 	ret = dmaapi_ctx_install(ctx, &umap->obj);
-	if (ret)
-		return ret;
-	cmd->handle = umap->obj.handle;
-	cmd->dma_addr = umap->dma;
-	cmd->out_flags = 0;
-	if (umap->need_sync)
-		cmd->out_flags |= DMAAPI_OUT_NEED_SYNC;
-	if (umap->bounced)
-		cmd->out_flags |= DMAAPI_OUT_BOUNCED | DMAAPI_OUT_NEED_SYNC;
-	return 0;
+	if (!ret) {
+		cmd->handle = umap->obj.handle;
+		cmd->dma_addr = umap->dma;
+		cmd->out_flags = 0;
+		if (umap->need_sync)
+			cmd->out_flags |= DMAAPI_OUT_NEED_SYNC;
+		if (umap->bounced)
+			cmd->out_flags |= DMAAPI_OUT_BOUNCED |
+					  DMAAPI_OUT_NEED_SYNC;
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
 
+err_unpin:
+	mutex_unlock(&ctx->lock);
+	sg_free_table(&umap->sgt);
+	unpin_user_pages(umap->pages, umap->npages);
+	dmaapi_uncharge_pins(umap->user, umap->npages);
 err_free:
 	kvfree(umap->pages);
 	free_uid(umap->user);

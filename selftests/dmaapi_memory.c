@@ -11,6 +11,10 @@
  *    above 4 GiB"); the program logs which case it is in.
  *  - Allocations read back as zero even when the memory they get was just
  *    dirtied and freed (meaningful with init_on_alloc=0, logged).
+ *  - A TO_DEVICE user mapping pins its pages read-only: it neither dirties
+ *    nor write-faults memory the device only reads (review B10), seen in the
+ *    page's soft-dirty bit; a FROM_DEVICE mapping, pinned writable, is the
+ *    control that shows the bit does see a pin's write fault.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/dmaapi.h>
@@ -342,6 +347,100 @@ TEST_F_TIMEOUT(zero, zeroed_after_dirty_free, 120)
 			ASSERT_EQ(0, do_free(self->fd, a[i].handle));
 	}
 	EXPECT_EQ(0, dirty);
+}
+
+/* The soft-dirty bit (55) of @p's page table entry, or -1. */
+static int soft_dirty(const void *p)
+{
+	uint64_t ent;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, &ent, sizeof(ent), (uintptr_t)p / page_size * sizeof(ent));
+	close(fd);
+	return n == sizeof(ent) ? (int)((ent >> 55) & 1) : -1;
+}
+
+/* Write-protect every page of ours and clear its soft-dirty bit. */
+static int clear_soft_dirty(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, "4", 1) != 1)
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+/* Is the running kernel at least @major.@minor? */
+static int kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Does a pin of @p for @dir write-fault (soft-dirty) its page?  -1: error. */
+static int pin_dirties(struct __test_metadata *_metadata, int fd,
+		       volatile uint8_t *p, uint32_t dir)
+{
+	struct dmaapi_map_user m;
+	int sd;
+
+	if (clear_soft_dirty() || soft_dirty((void *)p) != 0)
+		return -1;
+	if (do_map(fd, (void *)p, page_size, dir, 0, &m)) {
+		TH_LOG("MAP_USER: %s", strerror(errno));
+		return -1;
+	}
+	sd = soft_dirty((void *)p);
+	do_free(fd, m.handle);
+	return sd;
+}
+
+TEST(to_device_pins_read_only)
+{
+	volatile uint8_t *shared, *priv;
+	int fd;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	shared = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+	priv = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, priv);
+	shared[0] = 1;
+	priv[0] = 1;
+
+	/* the kernel tracks soft-dirty: a write after the clear sets it */
+	if (clear_soft_dirty() || soft_dirty((void *)shared) != 0)
+		SKIP(return, "no soft-dirty tracking in this kernel");
+	shared[0] = 2;
+	if (soft_dirty((void *)shared) != 1)
+		SKIP(return, "no soft-dirty tracking in this kernel");
+
+	fd = open_dev();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, do_set_mask(fd, UINT64_MAX));
+	/* the control: a writable pin write-faults the page */
+	EXPECT_EQ(1, pin_dirties(_metadata, fd, shared, DMAAPI_DIR_FROM_DEVICE));
+	EXPECT_EQ(0, pin_dirties(_metadata, fd, shared, DMAAPI_DIR_TO_DEVICE))
+		TH_LOG("a TO_DEVICE pin wrote to a shared page");
+	/* 6.1 cannot pin a COW page read-only reliably: there it is written */
+	if (kernel_at_least(6, 2))
+		EXPECT_EQ(0, pin_dirties(_metadata, fd, priv, DMAAPI_DIR_TO_DEVICE))
+			TH_LOG("a TO_DEVICE pin wrote to a private page");
+	close(fd);
+	munmap((void *)shared, page_size);
+	munmap((void *)priv, page_size);
 }
 
 TEST_HARNESS_MAIN

@@ -408,6 +408,35 @@ static void collect_prot(void *arg, uint64_t prot, uint64_t unused)
 		p[1 + p[0]++] = prot;
 }
 
+#if defined(__arm__)
+/*
+ * Does the running 32-bit ARM kernel use LPAE's 3-level page tables?  Its
+ * fault table names do_sect_fault only without LPAE (arch/arm/mm/fault.c),
+ * and do_bad in both, which shows that kallsyms lists static functions.
+ * 1, 0, or -1: cannot tell.
+ */
+static int arm_lpae(void)
+{
+	char line[256], name[128], type;
+	bool sect = false, bad = false;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3)
+			continue;
+		if (!strcmp(name, "do_sect_fault"))
+			sect = true;
+		else if (!strcmp(name, "do_bad"))
+			bad = true;
+	}
+	fclose(f);
+	return bad ? !sect : -1;
+}
+#endif
+
 /*
  * A coherent buffer's user mapping gets the kernel's coherent-DMA page
  * protection (dma_mmap_coherent(), dma_pgprot()): on arm64 Normal
@@ -424,6 +453,21 @@ TEST(coherent_mmap_pgprot)
 	const uint64_t user = 1ULL << 2;			/* _PAGE_USER */
 	const uint64_t type_mask = (1ULL << 3) | (1ULL << 4) | (1ULL << 7); /* PWT PCD PAT */
 	const uint64_t cached = 0, uncached = 1ULL << 4;	/* WB, UC- */
+#elif defined(__arm__)
+	/*
+	 * The Linux PTE bits of arch/arm/include/asm/pgtable-{2,3}level.h:
+	 * L_PTE_USER and the L_PTE_MT_ memory type, at other places with LPAE.
+	 * Cached is write-alloc (what an SMP ARMv7 kernel forces), the
+	 * coherent-DMA type is bufferable (pgprot_dmacoherent: Normal
+	 * non-cacheable).  A 32-bit $retval holds both: they are in the low word.
+	 */
+	int lpae = arm_lpae();
+	const uint64_t user = lpae ? 1ULL << 6 : 1ULL << 8;	/* L_PTE_USER */
+	const uint64_t type_mask = lpae ? 7ULL << 2 : 0xfULL << 2; /* L_PTE_MT_MASK */
+	const uint64_t cached = 7ULL << 2, uncached = 1ULL << 2; /* WRITEALLOC, BUFFERABLE */
+
+	if (lpae < 0)
+		SKIP(return, "cannot tell an LPAE kernel from /proc/kallsyms");
 #else
 	const uint64_t user = 0, type_mask = 0, cached = 0, uncached = 0;
 
@@ -546,7 +590,8 @@ static bool in_pool(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
 }
 
 /*
- * The dt-cma node's memory-region is a reserved CMA pool: its coherent and
+ * The dt-cma node's memory-region is a reserved CMA pool (in lowmem on 32-bit
+ * ARM: tools/vm/lib.sh make_dtb): its coherent and
  * cached allocations come from there, another node's do not.
  */
 TEST(memory_region_pool)

@@ -4,7 +4,10 @@
  * with allocations mmapped (one of them already freed), a user buffer
  * mapped and a thread syncing.  Afterwards every call but FREE and close
  * gets ENODEV, the old mappings are gone (SIGBUS, never stale memory), and
- * the device binds again.  rmmod with a file open is refused.
+ * the device binds again.  rmmod with a file open is refused.  And unbind
+ * completes while an ioctl of an open file is stuck in a user fault
+ * (userfaultfd): a pin of MAP_USER's buffer, or the write-back of an ioctl's
+ * output.
  *
  * Needs DMAAPI_EDU (set by the VM runner) bound to dmaapi; leaves it bound.
  */
@@ -17,12 +20,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/dmaapi.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 
@@ -213,6 +219,208 @@ TEST_F_TIMEOUT(unbind, unbind_while_busy, 300)
 		ASSERT_EQ(0, write_file("/sys/bus/pci/drivers_probe", self->bdf));
 		ASSERT_EQ(0, access(self->node, F_OK)) TH_LOG("round %d: no rebind", round);
 	}
+}
+
+/*
+ * Unbind while a thread of ours is blocked in a user fault inside an ioctl,
+ * a fault only we can resolve (userfaultfd): the unbind must complete
+ * without waiting for the fault (review B7), the ioctl then returns.
+ */
+struct uffd_call {
+	int fd;
+	unsigned long cmd;
+	void *arg;
+	int ret, err;
+};
+
+static void *uffd_call_fn(void *p)
+{
+	struct uffd_call *c = p;
+
+	c->ret = ioctl(c->fd, c->cmd, c->arg);
+	c->err = errno;
+	return NULL;
+}
+
+/* A userfaultfd with @features, or -1 (errno) and *why. */
+static int uffd_open(__u64 features, const char **why)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = features };
+	int uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (uffd < 0) {
+		*why = "no userfaultfd in this kernel";
+		return -1;
+	}
+	if (ioctl(uffd, UFFDIO_API, &api) || (api.features & features) != features) {
+		*why = "no userfaultfd write-protection in this kernel";
+		close(uffd);
+		return -1;
+	}
+	return uffd;
+}
+
+/* Has a fault been reported on @uffd within @ms (the ioctl is blocked)? */
+static int uffd_wait_fault(int uffd, int ms)
+{
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return 0;
+	return read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+	       msg.event == UFFD_EVENT_PAGEFAULT;
+}
+
+/*
+ * Unbind @bdf from a child; 1 if it finished within @secs, else 0, and the
+ * child is left to finish (waited for by unbind_reap()).
+ */
+static int unbind_within(const char *bdf, int secs, pid_t *child)
+{
+	int status;
+
+	*child = fork();
+	if (*child < 0)
+		return 0;
+	if (!*child)
+		_exit(write_file("/sys/bus/pci/drivers/dmaapi/unbind", bdf) ? 1 : 0);
+	for (int i = 0; i < secs * 10; i++) {
+		if (waitpid(*child, &status, WNOHANG) == *child) {
+			*child = 0;
+			return WIFEXITED(status) && !WEXITSTATUS(status);
+		}
+		usleep(100000);
+	}
+	return 0;
+}
+
+static void unbind_reap(pid_t child)
+{
+	if (child > 0)
+		waitpid(child, NULL, 0);
+}
+
+TEST_F_TIMEOUT(unbind, unbind_while_pin_faults, 120)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct dmaapi_map_user m = { .size = sizeof(m), .length = 2 * pg,
+				     .direction = DMAAPI_DIR_BIDIRECTIONAL };
+	struct uffd_call c = { .cmd = DMAAPI_IOCTL_MAP_USER, .arg = &m };
+	struct uffdio_register reg = {};
+	struct uffdio_copy copy = {};
+	const char *why;
+	pthread_t th;
+	pid_t child;
+	int uffd, done;
+	char *src;
+	void *p;
+
+	uffd = uffd_open(0, &why);
+	if (uffd < 0)
+		SKIP(return, "%s", why);
+	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = 2 * pg;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg)) TH_LOG("%s", strerror(errno));
+
+	c.fd = open(self->node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, c.fd);
+	m.uaddr = (uintptr_t)p;
+	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_call_fn, &c));
+	/* the pin has faulted: MAP_USER is stuck until we resolve it */
+	if (!uffd_wait_fault(uffd, 10000)) {
+		pthread_join(th, NULL);
+		/* 6.1 pins long-term without fault retry: userfaultfd fails it */
+		ASSERT_EQ(-1, c.ret) TH_LOG("MAP_USER neither faulted nor failed");
+		ASSERT_EQ(EFAULT, c.err);
+		close(c.fd);
+		close(uffd);
+		SKIP(return, "long-term pins do not wait for userfaultfd in this kernel");
+	}
+
+	done = unbind_within(self->bdf, 10, &child);
+	EXPECT_TRUE(done) TH_LOG("unbind blocked behind a MAP_USER stuck in a user fault");
+
+	/* resolve the faults: the pin goes on */
+	src = calloc(1, 2 * pg);
+	ASSERT_NE(NULL, src);
+	copy.dst = (uintptr_t)p;
+	copy.src = (uintptr_t)src;
+	copy.len = 2 * pg;
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy)) TH_LOG("%s", strerror(errno));
+	pthread_join(th, NULL);
+	unbind_reap(child);
+	/* the device went away during the pin: nothing is mapped */
+	if (done) {
+		EXPECT_EQ(-1, c.ret);
+		EXPECT_EQ(ENODEV, c.err);
+	}
+	EXPECT_EQ(0, close(c.fd));
+	close(uffd);
+	munmap(p, 2 * pg);
+	free(src);
+	ASSERT_EQ(0, write_file("/sys/bus/pci/drivers_probe", self->bdf));
+	ASSERT_EQ(0, access(self->node, F_OK));
+}
+
+TEST_F_TIMEOUT(unbind, unbind_while_copy_out_faults, 120)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct uffd_call c = { .cmd = DMAAPI_IOCTL_ALLOC };
+	struct uffdio_writeprotect wp = {};
+	struct uffdio_register reg = {};
+	struct dmaapi_free f = { .size = sizeof(f) };
+	struct dmaapi_alloc *a;
+	const char *why;
+	pthread_t th;
+	pid_t child;
+	int uffd, done;
+	void *p;
+
+	uffd = uffd_open(UFFD_FEATURE_PAGEFAULT_FLAG_WP, &why);
+	if (uffd < 0)
+		SKIP(return, "%s", why);
+	/* the ioctl's struct is readable, but writing it back faults */
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	a = p;
+	*a = (struct dmaapi_alloc){ .size = sizeof(*a), .length = pg };
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = pg;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg)) TH_LOG("%s", strerror(errno));
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp)) TH_LOG("%s", strerror(errno));
+
+	c.fd = open(self->node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, c.fd);
+	c.arg = a;
+	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_call_fn, &c));
+	ASSERT_TRUE(uffd_wait_fault(uffd, 10000)) TH_LOG("ALLOC's write-back did not fault");
+
+	done = unbind_within(self->bdf, 10, &child);
+	EXPECT_TRUE(done) TH_LOG("unbind blocked behind an ALLOC stuck writing its output back");
+
+	wp.mode = 0;	/* writable again, and the fault is woken */
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp)) TH_LOG("%s", strerror(errno));
+	pthread_join(th, NULL);
+	unbind_reap(child);
+	/* the allocation was made before the unbind: its handle is ours to free */
+	EXPECT_EQ(0, c.ret) TH_LOG("ALLOC: %s", strerror(c.err));
+	if (!c.ret) {
+		EXPECT_NE(0, a->handle);
+		f.handle = a->handle;
+		EXPECT_EQ(0, ioctl(c.fd, DMAAPI_IOCTL_FREE, &f)) TH_LOG("%s", strerror(errno));
+	}
+	EXPECT_EQ(0, close(c.fd));
+	close(uffd);
+	munmap(p, pg);
+	ASSERT_EQ(0, write_file("/sys/bus/pci/drivers_probe", self->bdf));
+	ASSERT_EQ(0, access(self->node, F_OK));
 }
 
 TEST_HARNESS_MAIN

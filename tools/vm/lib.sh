@@ -367,12 +367,16 @@ summarize_console() {
 #   first with dma-coherent, the last with a memory-region in that pool.
 # MODE noncoherent deletes dma-coherent from the PCIe host's node, so the
 # PCI devices' DMA is not cache-coherent to Linux.  Sets DMAAPI_DT_POOL_BASE
-# and DMAAPI_DT_POOL_SIZE.
+# and DMAAPI_DT_POOL_SIZE.  On 32-bit ARM the pool lies in lowmem (RAM from
+# 1 GiB, lowmem its first ~760 MiB, QEMU's initrd at +128 MiB): a HIGHMEM
+# kernel gives cached DMA memory (dma_alloc_pages) only from lowmem, so a
+# pool in highmem would serve coherent allocations only.
 make_dtb() {
 	local qemu=$1 out=$2 mode=$3 dts
 	shift 3
 
 	DMAAPI_DT_POOL_BASE=0x70000000 DMAAPI_DT_POOL_SIZE=0x1000000
+	[ "${qemu##*/}" = qemu-system-arm ] && DMAAPI_DT_POOL_BASE=0x60000000
 	"$qemu" -accel tcg "$@" -machine dumpdtb="$out.orig" -nographic \
 		-nic none >/dev/null 2>&1 || {
 		echo "vm: $qemu could not dump the virt board's device tree" >&2

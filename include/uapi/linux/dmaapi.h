@@ -11,7 +11,12 @@
  *
  * A bound PCI device masters the bus only while a file of its node is open:
  * the last close clears bus mastering before the file's memory is freed, as
- * does unbinding, and the next open sets it again.  Its INTx stays masked.
+ * does unbinding, and the next open sets it again.  Then, where the device
+ * has a reset method (sysfs reset_method: FLR, PM, bus, device-specific),
+ * the function is reset too, as vfio-pci does, so that the next opener finds
+ * no engine programmed; a device without one keeps its registers.  Its INTx
+ * stays masked.  ioctls never hold a lock that unbinding waits for while they
+ * touch user memory: an ioctl stuck in a user fault does not stall unbind.
  *
  * DOC: General ioctl format and errors
  *
@@ -152,6 +157,11 @@ struct dmaapi_set_mask {
  * struct dmaapi_alloc - ioctl(DMAAPI_IOCTL_ALLOC)
  * @size: sizeof(struct dmaapi_alloc)
  * @flags: 0 for coherent memory (dma_alloc_coherent), or DMAAPI_ALLOC_CACHED
+ *         (EOPNOTSUPP on a device whose memory-region is a no-map carve-out:
+ *         that pool has coherent memory only, and RAM outside it may be out
+ *         of the device's reach).  Cached memory has a kernel mapping: on a
+ *         32-bit HIGHMEM kernel it comes from lowmem, from a CMA pool only
+ *         where the pool lies there, else from other RAM under the mask.
  * @direction: DMAAPI_DIR_*; the direction cached memory is synced in (must be
  *             valid for coherent memory too)
  * @handle: id of the new allocation, never 0 (out)
