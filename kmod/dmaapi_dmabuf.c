@@ -51,10 +51,40 @@ struct dmaapi_export {
 struct dmaapi_export_att {
 	struct list_head node;
 	struct device *dev;
-	struct sg_table sgt;
+	struct sg_table sgt;	/* the importer's, while mapped */
+	struct sg_table sync;	/* our copy of it, for the syncs */
 	bool mapped;
 	enum dma_data_direction dir;
 };
+
+/*
+ * While an importer holds the table map_dma_buf returned, the dma-buf core
+ * (CONFIG_DMABUF_DEBUG, on with DMA-API debug) scrambles its page links to
+ * catch importers that use the pages: the exporter's own syncs in
+ * begin/end_cpu_access must not read them either (the DMA layer's sg syncs
+ * and DMA-API debug do, through sg_phys()).  They use a copy made as the
+ * table is mapped: the same entries, DMA addresses and flags.
+ */
+static int dmaapi_sgt_copy(struct sg_table *dst, struct sg_table *src)
+{
+	struct scatterlist *d, *s;
+	unsigned long link;
+	unsigned int i;
+	int ret;
+
+	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL);
+	if (ret)
+		return ret;
+	d = dst->sgl;
+	for_each_sgtable_sg(src, s, i) {
+		link = d->page_link & (SG_CHAIN | SG_END);
+		*d = *s;
+		d->page_link = (s->page_link & ~(SG_CHAIN | SG_END)) | link;
+		d = sg_next(d);
+	}
+	dst->nents = src->nents;
+	return 0;
+}
 
 static int dmaapi_exp_attach(struct dma_buf *dmabuf,
 			     struct dma_buf_attachment *attach)
@@ -103,12 +133,26 @@ static struct sg_table *dmaapi_exp_map(struct dma_buf_attachment *attach,
 
 	if (att->mapped)
 		return ERR_PTR(-EBUSY);
-	/* the importer reports the failure */
-	ret = dma_map_sgtable(attach->dev, &att->sgt, dir, DMA_ATTR_NO_WARN);
+	/*
+	 * The pages are mapped for their own device too (a coherent
+	 * allocation, or a cached one's streaming mapping): a second mapping
+	 * that syncs by itself is the overlap DMA-API debug refuses.  The
+	 * map's sync is done explicitly instead, as begin/end_cpu_access do
+	 * it for every attachment.  The importer reports a failure.
+	 */
+	ret = dma_map_sgtable(attach->dev, &att->sgt, dir,
+			      DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_NO_WARN);
 	if (ret) {
 		dev_dbg(attach->dev, "cannot map a dmaapi dma-buf: %d\n", ret);
 		return ERR_PTR(ret);
 	}
+	ret = dmaapi_sgt_copy(&att->sync, &att->sgt);
+	if (ret) {
+		dma_unmap_sgtable(attach->dev, &att->sgt, dir,
+				  DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_NO_WARN);
+		return ERR_PTR(ret);
+	}
+	dma_sync_sgtable_for_device(attach->dev, &att->sync, dir);
 	mutex_lock(&exp->lock);
 	att->dir = dir;
 	att->mapped = true;
@@ -125,7 +169,11 @@ static void dmaapi_exp_unmap(struct dma_buf_attachment *attach,
 	mutex_lock(&exp->lock);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
-	dma_unmap_sgtable(attach->dev, sgt, dir, DMA_ATTR_NO_WARN);
+	/* the unmap's sync, explicit as the map's */
+	dma_sync_sgtable_for_cpu(attach->dev, &att->sync, dir);
+	sg_free_table(&att->sync);
+	dma_unmap_sgtable(attach->dev, sgt, dir,
+			  DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_NO_WARN);
 }
 
 static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
@@ -143,9 +191,9 @@ static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
 		if (!att->mapped)
 			continue;
 		if (for_cpu)
-			dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
+			dma_sync_sgtable_for_cpu(att->dev, &att->sync, att->dir);
 		else
-			dma_sync_sgtable_for_device(att->dev, &att->sgt,
+			dma_sync_sgtable_for_device(att->dev, &att->sync,
 						    att->dir);
 	}
 	if (buf->cached && buf->need_sync && for_cpu)
@@ -404,6 +452,40 @@ void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp)
 }
 
 /*
+ * The device's own mapping of an import.  Its table is the exporter's, page
+ * links scrambled while we hold it under CONFIG_DMABUF_DEBUG (see
+ * dmaapi_sgt_copy()), so it is synced by DMA segment, which is exact where
+ * DMA segments are the table's entries: dma-direct, and swiotlb bounces
+ * behind an IOMMU.  A non-coherent device behind an IOMMU may have had
+ * entries merged into one IOVA range: there only the table's own sg sync is
+ * right, and it is used where the page links are intact.
+ */
+static void dmaapi_import_sync_own(struct device *dev,
+				   struct dmaapi_import *imp, bool for_cpu)
+{
+	enum dma_data_direction dir = imp->obj.dir;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG) && dmaapi_dev_translated(dev) &&
+	    !dev_is_dma_coherent(dev)) {
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(dev, imp->sgt, dir);
+		else
+			dma_sync_sgtable_for_device(dev, imp->sgt, dir);
+		return;
+	}
+	for_each_sgtable_dma_sg(imp->sgt, sg, i) {
+		if (for_cpu)
+			dma_sync_single_for_cpu(dev, sg_dma_address(sg),
+						sg_dma_len(sg), dir);
+		else
+			dma_sync_single_for_device(dev, sg_dma_address(sg),
+						   sg_dma_len(sg), dir);
+	}
+}
+
+/*
  * Called with ctx->lock on a live device.  The exporter syncs its side; the
  * device's own mapping is synced here too, as not every exporter syncs its
  * attachments (udmabuf syncs only its own device): without it the data of a
@@ -422,11 +504,11 @@ int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
 	 */
 	if (for_cpu) {
 		ret = dma_buf_begin_cpu_access(imp->dmabuf, imp->obj.dir);
-		dma_sync_sgtable_for_cpu(dev, imp->sgt, imp->obj.dir);
+		dmaapi_import_sync_own(dev, imp, true);
 		return ret;
 	}
 	ret = dma_buf_end_cpu_access(imp->dmabuf, imp->obj.dir);
-	dma_sync_sgtable_for_device(dev, imp->sgt, imp->obj.dir);
+	dmaapi_import_sync_own(dev, imp, false);
 	return ret;
 }
 
