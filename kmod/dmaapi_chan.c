@@ -144,17 +144,41 @@ static void dmaapi_job_done(void *arg, const struct dmaengine_result *res)
 }
 
 /*
- * Terminate every queued job: after dmaengine_terminate_sync() no callback
- * runs, so what is still queued is ours to retire.
+ * A driver may leave a channel terminated in the middle of a transfer
+ * unable to start another: zynqmp_dma (6.1 to 6.12) masks the channel's
+ * interrupts and never sees the transfer end, so it waits for it forever.
+ * Freeing and allocating the channel's resources again (release, then
+ * dma_get_slave_channel() of the same channel) starts it afresh.  Between
+ * the two another client may take the channel: it is then lost (ENODEV
+ * from then on, and EPOLLHUP), as if the device were gone.
  */
-static void dmaapi_chan_flush(struct dmaapi_chan *ch)
+static int dmaapi_chan_renew(struct dmaapi_chan *ch)
+{
+	struct dma_chan *chan = ch->chan;
+
+	dma_release_channel(chan);
+	ch->chan = dma_get_slave_channel(chan);
+	if (ch->chan)
+		return 0;
+	spin_lock_irq(&ch->lock);
+	ch->dead = true;
+	spin_unlock_irq(&ch->lock);
+	wake_up_all(&ch->wq);
+	return -ENODEV;
+}
+
+/*
+ * Terminate every queued job: after dmaengine_terminate_sync() no callback
+ * runs, so what is still queued is ours to retire.  Returns how many were.
+ */
+static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 {
 	struct dmaapi_job *job;
 	unsigned int n = 0;
 	LIST_HEAD(aborted);
 
 	if (!ch->chan)
-		return;
+		return 0;
 	dmaengine_terminate_sync(ch->chan);
 	spin_lock_irq(&ch->lock);
 	list_splice_init(&ch->queued, &aborted);
@@ -166,7 +190,7 @@ static void dmaapi_chan_flush(struct dmaapi_chan *ch)
 		n++;
 	}
 	if (!n)
-		return;
+		return 0;
 	spin_lock_irq(&ch->lock);
 	list_splice_tail(&aborted, &ch->done);
 	ch->nqueued -= n;
@@ -175,16 +199,17 @@ static void dmaapi_chan_flush(struct dmaapi_chan *ch)
 	spin_unlock_irq(&ch->lock);
 	wake_up_all(&ch->wq);
 	dmaapi_chan_signal(ch, n);
+	return n;
 }
 
 /* Stop for good: no job runs or is mapped when this returns. */
 static void dmaapi_chan_stop(struct dmaapi_chan *ch)
 {
-	if (!ch->chan)
-		return;
-	dmaapi_chan_flush(ch);
-	dma_release_channel(ch->chan);
-	ch->chan = NULL;
+	if (ch->chan) {
+		dmaapi_chan_flush(ch);
+		dma_release_channel(ch->chan);
+		ch->chan = NULL;
+	}
 	if (ch->efd)
 		eventfd_ctx_put(ch->efd);
 	spin_lock_irq(&ch->lock);
@@ -696,8 +721,8 @@ int dmaapi_ioctl_chan_flush(struct dmaapi_ctx *ctx, void *arg)
 	struct dmaapi_chan *ch;
 	int ret = dmaapi_chan_op_check(ctx, arg, &ch);
 
-	if (!ret)
-		dmaapi_chan_flush(ch);
+	if (!ret && dmaapi_chan_flush(ch))
+		ret = dmaapi_chan_renew(ch);
 	return ret;
 }
 
@@ -710,7 +735,8 @@ int dmaapi_ioctl_chan_reset(struct dmaapi_ctx *ctx, void *arg)
 
 	if (ret)
 		return ret;
-	dmaapi_chan_flush(ch);
+	if (dmaapi_chan_flush(ch))
+		ret = dmaapi_chan_renew(ch);
 	spin_lock_irq(&ch->lock);
 	list_splice_init(&ch->done, &drop);
 	ch->nunread = 0;
@@ -720,7 +746,7 @@ int dmaapi_ioctl_chan_reset(struct dmaapi_ctx *ctx, void *arg)
 	spin_unlock_irq(&ch->lock);
 	list_for_each_entry_safe(job, tmp, &drop, node)
 		kfree(job);
-	return 0;
+	return ret;
 }
 
 int dmaapi_ioctl_chan_get_status(struct dmaapi_ctx *ctx, void *arg)

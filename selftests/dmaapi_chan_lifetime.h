@@ -56,7 +56,10 @@ FIXTURE_TEARDOWN(chan_lifetime)
 {
 }
 
-/* Opens the node, a channel and two buffers, and queues @n 64 KiB jobs. */
+/*
+ * Opens the node, a channel and two buffers, and queues @n 64 KiB jobs (at
+ * most 32: a ZDMA channel has 32 descriptors).
+ */
 static int busy_channel(struct __test_metadata *_metadata, struct dmaapi_chan_request *r,
 			unsigned int n)
 {
@@ -94,11 +97,11 @@ static void drained(struct __test_metadata *_metadata, int cfd, int n)
 TEST_F(chan_lifetime, close_with_jobs_queued)
 {
 	struct dmaapi_chan_request r;
-	int fd = busy_channel(_metadata, &r, 48);
+	int fd = busy_channel(_metadata, &r, 24);
 
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
 	close(fd);
-	drained(_metadata, r.fd, 48);
+	drained(_metadata, r.fd, 24);
 	close(r.fd);
 	EXPECT_TRUE(counters_back(self->handles, self->live_bufs))
 		TH_LOG("handles %lld (was %lld), live_bufs %lld (was %lld)",
@@ -114,7 +117,7 @@ TEST_F(chan_lifetime, killed_with_jobs_queued)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		struct dmaapi_chan_request r;
-		int fd = busy_channel(_metadata, &r, 48);
+		int fd = busy_channel(_metadata, &r, 24);
 
 		if (fd < 0)
 			_exit(1);
@@ -141,11 +144,11 @@ TEST_F(chan_lifetime, unbind_with_jobs_queued)
 
 	if (strcmp(chan_node(), CHAN_DT_NODE))
 		SKIP(return, "no %s node to unbind", CHAN_DT_NODE);
-	fd = busy_channel(_metadata, &r, 48);
+	fd = busy_channel(_metadata, &r, 24);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, write_sysfs("/sys/bus/platform/drivers/dmaapi/unbind", CHAN_DT_DEV));
 	EXPECT_NE(0, access(CHAN_DT_NODE, F_OK));
-	drained(_metadata, r.fd, 48);
+	drained(_metadata, r.fd, 24);
 	EXPECT_ERRNO(ENODEV, chan_status(fd, r.handle, &st));
 	EXPECT_EQ(0, do_free(fd, r.handle));
 	close(r.fd);

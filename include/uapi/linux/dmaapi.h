@@ -423,6 +423,11 @@ struct dmaapi_get_segments {
  *            destination it may not write (TO_DEVICE); SET_LIMIT: 0 or
  *            above DMAAPI_CHAN_MAX_QUEUE
  * EOPNOTSUPP CHAN_SUBMIT: a range of an imported dma-buf, a slave job
+ *
+ * A FLUSH or RESET that terminated jobs then restarts the channel (frees
+ * and allocates its resources again: some drivers cannot start a channel
+ * terminated mid-transfer).  Should another client take the channel in
+ * between, it is lost: ENODEV, and the channel fd reads end of file.
  */
 enum {
 	DMAAPI_CMD_CHAN_REQUEST = 0x90,
