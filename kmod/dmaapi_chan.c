@@ -147,19 +147,30 @@ static void dmaapi_job_done(void *arg, const struct dmaengine_result *res)
  * A driver may leave a channel terminated in the middle of a transfer
  * unable to start another: zynqmp_dma (6.1 to 6.12) masks the channel's
  * interrupts and never sees the transfer end, so it waits for it forever.
- * Freeing and allocating the channel's resources again (release, then
- * dma_get_slave_channel() of the same channel) starts it afresh.  Between
- * the two another client may take the channel: it is then lost (ENODEV
- * from then on, and EPOLLHUP), as if the device were gone.
+ * Freeing and allocating the channel's resources again (release, then a
+ * request of the same channel: the filter compares pointers only, never
+ * dereferences the released one) starts it afresh.  Between the two
+ * another client may take the channel: it is then lost (ENODEV from then
+ * on, and EPOLLHUP), as if the device were gone.
  */
+static bool dmaapi_chan_same(struct dma_chan *chan, void *param)
+{
+	return chan == param;
+}
+
 static int dmaapi_chan_renew(struct dmaapi_chan *ch)
 {
-	struct dma_chan *chan = ch->chan;
+	struct dma_chan *old = ch->chan;
+	dma_cap_mask_t mask;
 
-	dma_release_channel(chan);
-	ch->chan = dma_get_slave_channel(chan);
-	if (ch->chan)
+	dma_release_channel(old);
+	dma_cap_zero(mask);
+	dma_cap_set(ch->caps & DMAAPI_CHAN_CAP_MEMCPY ? DMA_MEMCPY : DMA_SLAVE, mask);
+	ch->chan = dma_request_channel(mask, dmaapi_chan_same, old);
+	if (ch->chan) {
+		ch->dma_dev = ch->chan->device->dev;
 		return 0;
+	}
 	spin_lock_irq(&ch->lock);
 	ch->dead = true;
 	spin_unlock_irq(&ch->lock);
