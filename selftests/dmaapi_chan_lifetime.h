@@ -60,6 +60,8 @@ FIXTURE_TEARDOWN(chan_lifetime)
  * Opens the node, a channel and two buffers, and queues @n 64 KiB jobs (at
  * most 32: a ZDMA channel has 32 descriptors).
  */
+static uint32_t busy_src, busy_dst;	/* busy_channel()'s buffers */
+
 static int busy_channel(struct __test_metadata *_metadata, struct dmaapi_chan_request *r,
 			unsigned int n)
 {
@@ -77,6 +79,8 @@ static int busy_channel(struct __test_metadata *_metadata, struct dmaapi_chan_re
 		chan_job(&j[i], src.handle, i * 65536, dst.handle, (n - 1 - i) * 65536, 65536, i);
 	if (chan_submit(fd, r->handle, j, n, &done) || done != n)
 		return -1;
+	busy_src = src.handle;
+	busy_dst = dst.handle;
 	munmap(src.p, src.len);
 	munmap(dst.p, dst.len);
 	return fd;
@@ -121,11 +125,17 @@ TEST_F(chan_lifetime, killed_with_jobs_queued)
 
 		if (fd < 0)
 			_exit(1);
-		/* keep the queue full until killed */
+		/* keep jobs queued until killed: resubmit as they complete */
 		for (;;) {
-			struct dmaapi_chan_status st;
+			struct dmaapi_chan_completion c[24];
+			int got = chan_wait(r.fd, c, 1, 1000);
 
-			chan_status(fd, r.handle, &st);
+			for (int i = 0; i < got; i++) {
+				struct dmaapi_chan_job j;
+
+				chan_job(&j, busy_src, 0, busy_dst, 0, 65536, i);
+				chan_submit(fd, r.handle, &j, 1, NULL);
+			}
 		}
 	}
 	usleep(300000);
