@@ -1021,7 +1021,11 @@ struct dmaapi_chan_result {
 int dmaapi_chan_open(struct dmaapi_device *dev, const char *name, struct dmaapi_chan **out);
 /** dmaapi_chan_close() - flush and release the channel; NULL is a no-op. */
 void dmaapi_chan_close(struct dmaapi_chan *ch);
-/** dmaapi_chan_fd() - the completion fd: poll() says POLLIN while results wait. */
+/**
+ * dmaapi_chan_fd() - the completion fd (non-blocking), for poll() or an
+ * event loop: POLLIN while results wait, POLLHUP once the channel is gone.
+ * Read the results with dmaapi_chan_wait(), not read().
+ */
 int dmaapi_chan_fd(const struct dmaapi_chan *ch);
 /** dmaapi_chan_info() - the channel's names, capabilities, limits and counters. */
 int dmaapi_chan_info(const struct dmaapi_chan *ch, struct dmaapi_chan_info *info);

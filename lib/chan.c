@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/dmaapi.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -69,6 +70,8 @@ DMAAPI_EXPORT int dmaapi_chan_open(struct dmaapi_device *dev, const char *name,
 		errno = err;
 		return dmaapi__fail_errno(err);
 	}
+	/* non-blocking: wait reads first and polls only when nothing waits */
+	fcntl(r.fd, F_SETFL, fcntl(r.fd, F_GETFL) | O_NONBLOCK);
 	dmaapi__device_get(dev);
 	ch->dev = dev;
 	ch->handle = r.handle;
@@ -224,6 +227,17 @@ static enum dmaapi_job_status job_status(uint32_t status)
 	}
 }
 
+/* One read of up to @want records; -1 with errno EAGAIN when none waits. */
+static ssize_t chan_read(int fd, struct dmaapi_chan_completion *c, size_t want)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, c, want * sizeof(*c));
+	while (got < 0 && errno == EINTR);
+	return got < 0 ? got : got / (ssize_t)sizeof(*c);
+}
+
 DMAAPI_EXPORT int dmaapi_chan_wait(struct dmaapi_chan *ch, struct dmaapi_chan_result *results,
 				   size_t max, int timeout_ms)
 {
@@ -237,30 +251,31 @@ DMAAPI_EXPORT int dmaapi_chan_wait(struct dmaapi_chan *ch, struct dmaapi_chan_re
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
 	if (!max)
 		return dmaapi__fail(DMAAPI_ERR_ZERO_SIZED, 0);
-	p.fd = ch->fd;
-	p.events = POLLIN;
-	do
-		ret = poll(&p, 1, timeout_ms);
-	while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		return dmaapi__fail_errno(errno);
-	if (!ret)
-		return 0;
 	want = max < CHAN_READ_BATCH ? max : CHAN_READ_BATCH;
-	do
-		got = read(ch->fd, c, want * sizeof(c[0]));
-	while (got < 0 && errno == EINTR);
+	/* what is there already costs one read, no poll */
+	got = chan_read(ch->fd, c, want);
+	if (got < 0 && errno == EAGAIN && timeout_ms) {
+		p.fd = ch->fd;
+		p.events = POLLIN;
+		do
+			ret = poll(&p, 1, timeout_ms);
+		while (ret < 0 && errno == EINTR);
+		if (ret < 0)
+			return dmaapi__fail_errno(errno);
+		if (!ret)
+			return 0;
+		got = chan_read(ch->fd, c, want);
+	}
 	if (got < 0) {
 		if (errno == EAGAIN)
 			return 0;
 		return dmaapi__fail_errno(errno);
 	}
 	if (!got) {
-		/* the channel was stopped: its device is gone */
+		/* end of file: the channel was stopped (its device is gone) */
 		errno = ENODEV;
 		return dmaapi__fail(DMAAPI_ERR_SYSTEM, ENODEV);
 	}
-	got /= sizeof(c[0]);
 	for (ssize_t i = 0; i < got; i++) {
 		results[i].user_data = c[i].user_data;
 		results[i].cookie = c[i].cookie;
