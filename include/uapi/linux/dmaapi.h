@@ -417,12 +417,13 @@ struct dmaapi_get_segments {
  * EFBIG      CHAN_SUBMIT: a job longer than max_job_bytes
  * EXDEV      CHAN_SUBMIT: a range is not one contiguous DMA range for the
  *            channel's device (a user mapping whose pages are scattered)
- * EINVAL     CHAN_SUBMIT: an unknown op, zero length, a range not aligned
+ * EINVAL     CHAN_SUBMIT: an op other than DMAAPI_JOB_MEMCPY (the only one
+ *            so far: no slave jobs yet), zero length, a range not aligned
  *            as the channel needs (align), overlapping ranges of one
  *            object, a source the device may not read (FROM_DEVICE) or a
  *            destination it may not write (TO_DEVICE); SET_LIMIT: 0 or
  *            above DMAAPI_CHAN_MAX_QUEUE
- * EOPNOTSUPP CHAN_SUBMIT: a range of an imported dma-buf, a slave job
+ * EOPNOTSUPP CHAN_SUBMIT: a range of an imported dma-buf (not yet supported)
  *
  * A FLUSH or RESET that terminated jobs then restarts the channel (frees
  * and allocates its resources again: some drivers cannot start a channel
