@@ -340,7 +340,7 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 		 dmaapi_undo_import),
 	IOCTL_OP(DMAAPI_IOCTL_GET_SEGMENTS, dmaapi_ioctl_get_segments,
 		 struct dmaapi_get_segments, segs, false, true, false, NULL),
-	/* dmaengine channels (dmaapi_chan.c); 0x89..0x8f are unused */
+	/* dmaengine channels (dmaapi_chan.c), from DMAAPI_CMD_BASE + 0x10 */
 	/* the fd is installed: on a failed copy-out it stays, as for EXPORT */
 	IOCTL_OP(DMAAPI_IOCTL_CHAN_REQUEST, dmaapi_ioctl_chan_request,
 		 struct dmaapi_chan_request, eventfd, false, true, false, NULL),
