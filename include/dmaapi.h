@@ -85,7 +85,7 @@ extern "C" {
  * 1.N" needs a library with DMAAPI_ABI_MINOR >= N (the symbol version
  * DMAAPI_1.N says so at load time). */
 #define DMAAPI_ABI_MAJOR 1
-#define DMAAPI_ABI_MINOR 2
+#define DMAAPI_ABI_MINOR 4
 
 /* Alignment of a type, for the macros below. */
 #if defined(__cplusplus)
@@ -923,6 +923,142 @@ bool dmaapi_pool_need_sync(const struct dmaapi_pool *pool);
 /** dmaapi_pool_region() - the pool's one region (all slots), read-only,
  * owned by the pool; NULL if @pool is NULL. */
 const struct dmaapi_region *dmaapi_pool_region(const struct dmaapi_pool *pool);
+
+/*
+ * dmaengine channels (since ABI 1.4, symbol version DMAAPI_1.4): a kernel
+ * device's file requests a DMA controller's channel and queues memcpy jobs
+ * on it, each between two regions of the device's own containers (the
+ * region of an array, a box, a mapped array or a pool).  A job gets a
+ * cookie; its completion (done, error or aborted, with the residue) is read
+ * back with dmaapi_chan_wait(), or the caller polls dmaapi_chan_fd().  The
+ * kernel does the cache maintenance each job needs (for the channel's DMA
+ * device): the caller syncs nothing around a job, but must not touch its
+ * ranges with the CPU until its completion is read.
+ *
+ * Only devices of the kernel module (dmaapi_device_open()) have channels:
+ * another device fails with SYSTEM (ENOTSUP).  A machine without a
+ * DMA_MEMCPY channel fails dmaapi_chan_open() with SYSTEM (ENODEV).
+ *
+ * Threads: a channel is not thread-safe: one thread at a time.
+ */
+struct dmaapi_chan;
+
+/* struct dmaapi_chan_info.caps */
+#define DMAAPI_CHAN_MEMCPY (1U << 0)	/* memcpy jobs */
+#define DMAAPI_CHAN_SLAVE (1U << 1)	/* the controller also does slave transfers */
+
+/**
+ * struct dmaapi_chan_info - what dmaapi_chan_info() reports
+ * @name: the channel's name (the kernel's dma_chan_name(), e.g. "dma0chan0")
+ * @controller: its DMA controller's device name
+ * @caps: DMAAPI_CHAN_*
+ * @align: alignment in bytes of a job's DMA addresses and length
+ * @queue_limit: jobs queued or completed but not read, at most
+ * @queued: jobs submitted and not completed now
+ * @unread: completions the kernel holds for dmaapi_chan_wait()
+ * @max_job_bytes: the longest job
+ * @submitted: jobs submitted since the open or the last reset
+ * @completed: jobs completed (done, failed or aborted) since then
+ */
+struct dmaapi_chan_info {
+	char name[32];
+	char controller[32];
+	uint32_t caps;
+	uint32_t align;
+	uint32_t queue_limit;
+	uint32_t queued;
+	uint32_t unread;
+	uint64_t max_job_bytes;
+	uint64_t submitted;
+	uint64_t completed;
+};
+
+/**
+ * struct dmaapi_job - one memcpy job for dmaapi_chan_submit()
+ * @src: the region the controller reads (TO_DEVICE or BIDIRECTIONAL)
+ * @src_offset: first byte read, from the start of @src
+ * @dst: the region it writes (FROM_DEVICE or BIDIRECTIONAL)
+ * @dst_offset: first byte written, from the start of @dst
+ * @length: bytes, 1 .. max_job_bytes
+ * @user_data: the caller's, returned in the job's result
+ * @cookie: the job's cookie, > 0 (out)
+ */
+struct dmaapi_job {
+	const struct dmaapi_region *src;
+	size_t src_offset;
+	const struct dmaapi_region *dst;
+	size_t dst_offset;
+	size_t length;
+	uint64_t user_data;
+	int32_t cookie;
+};
+
+/* struct dmaapi_chan_result.status */
+enum dmaapi_job_status {
+	DMAAPI_JOB_OK = 0,	/* the bytes were moved */
+	DMAAPI_JOB_FAILED = 1,	/* the controller reported an error */
+	DMAAPI_JOB_CANCELLED = 2,	/* flushed, reset or closed before it ran */
+};
+
+/** struct dmaapi_chan_result - the completion of one job, in completion order. */
+struct dmaapi_chan_result {
+	uint64_t user_data;
+	int32_t cookie;
+	enum dmaapi_job_status status;
+	uint32_t residue;	/* bytes not moved, where the driver tells */
+};
+
+/**
+ * dmaapi_chan_open() - request a channel of @dev.
+ * @name: a "dma-names" entry of the device's device-tree node, or NULL
+ *     (or "") for any channel that can do memcpy
+ * @out: receives the channel; the caller owns it (dmaapi_chan_close())
+ *
+ * The channel holds @dev (it may be closed first).  Errors: NULL_POINTER,
+ * NO_MEMORY, SYSTEM: ENOTSUP (not a kernel device), ENODEV (no such
+ * channel), EBUSY (it is in use), EINVAL (@name too long).
+ */
+int dmaapi_chan_open(struct dmaapi_device *dev, const char *name, struct dmaapi_chan **out);
+/** dmaapi_chan_close() - flush and release the channel; NULL is a no-op. */
+void dmaapi_chan_close(struct dmaapi_chan *ch);
+/**
+ * dmaapi_chan_fd() - the completion fd (non-blocking), for poll() or an
+ * event loop: POLLIN while results wait, POLLHUP once the channel is gone.
+ * Read the results with dmaapi_chan_wait(), not read().
+ */
+int dmaapi_chan_fd(const struct dmaapi_chan *ch);
+/** dmaapi_chan_info() - the channel's names, capabilities, limits and counters. */
+int dmaapi_chan_info(const struct dmaapi_chan *ch, struct dmaapi_chan_info *info);
+/**
+ * dmaapi_chan_submit() - queue @count jobs and start them, in one call.
+ *
+ * Returns how many were queued (from the first; fewer than @count only
+ * when the driver ran out of descriptors), their cookies written back, or
+ * a negative code with none queued: NULL_POINTER, ZERO_SIZED (@count 0),
+ * INDEX (a range past its region), SEGMENT (a job longer than
+ * max_job_bytes), SYSTEM: EAGAIN (the queue is full: read results
+ * first), EINVAL (a direction the job cannot use, overlapping ranges, an
+ * alignment the channel cannot do), EXDEV (a range the channel cannot reach
+ * in one piece), ENOENT (a region not of this channel's device), EBUSY
+ * (the driver had no descriptor for the first job).
+ */
+int dmaapi_chan_submit(struct dmaapi_chan *ch, struct dmaapi_job *jobs, size_t count);
+/**
+ * dmaapi_chan_wait() - read up to @max results, waiting up to @timeout_ms
+ * (-1: forever, 0: not at all) for the first one.
+ *
+ * Returns how many were read (0 on timeout), or a negative code.
+ */
+int dmaapi_chan_wait(struct dmaapi_chan *ch, struct dmaapi_chan_result *results, size_t max,
+		     int timeout_ms);
+/** dmaapi_chan_flush() - cancel every queued job (each gets a CANCELLED result). */
+int dmaapi_chan_flush(struct dmaapi_chan *ch);
+/** dmaapi_chan_reset() - flush, drop the unread results, default queue limit. */
+int dmaapi_chan_reset(struct dmaapi_chan *ch);
+/** dmaapi_chan_set_queue_limit() - 1 .. 1024 jobs queued or unread. */
+int dmaapi_chan_set_queue_limit(struct dmaapi_chan *ch, uint32_t limit);
+/** dmaapi_chan_max_job_bytes() - the longest job; 0 if @ch is NULL. */
+size_t dmaapi_chan_max_job_bytes(const struct dmaapi_chan *ch);
 
 /* ------------------------------------------------------------------------ */
 /* Barriers (since 1.1)                                                      */

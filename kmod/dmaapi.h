@@ -14,6 +14,8 @@
  * struct dmaapi_umap  a user mapping (MAP_USER); owned by its handle only.
  * struct dmaapi_import a dma-buf attached to the device (IMPORT_DMABUF);
  *                     owned by its handle only.
+ * struct dmaapi_chan  a dmaengine channel (CHAN_REQUEST, dmaapi_chan.c);
+ *                     kref'd by its handle and its channel fd.
  *
  * An exported allocation (EXPORT_DMABUF) is also kref'd by its dma-buf: its
  * memory then lives until the last reference, even past the device's
@@ -102,6 +104,7 @@ enum dmaapi_obj_type {
 	DMAAPI_OBJ_BUF,
 	DMAAPI_OBJ_UMAP,
 	DMAAPI_OBJ_IMPORT,
+	DMAAPI_OBJ_CHAN,	/* a dmaengine channel (dmaapi_chan.c) */
 };
 
 /* The common head of everything a handle names. */
@@ -110,6 +113,7 @@ struct dmaapi_obj {
 	u32 handle;
 	u64 length;
 	enum dma_data_direction dir;
+	atomic_t jobs;		/* channel jobs queued on it: FREE is EBUSY */
 };
 
 struct dmaapi_buf {
@@ -266,6 +270,45 @@ static inline unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
 					      unsigned int max)
 {
 	return 0;
+}
+#endif
+
+/*
+ * dmaapi_chan.c, built where the kernel has dmaengine (CONFIG_DMA_ENGINE);
+ * without it CHAN_REQUEST finds no channel (ENODEV) and no channel exists.
+ */
+#if IS_ENABLED(CONFIG_DMA_ENGINE)
+int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_chan_submit(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_chan_flush(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_chan_reset(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_chan_get_status(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg);
+void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx);
+void dmaapi_chan_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
+#else
+static inline int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg)
+{
+	return -ENODEV;
+}
+
+static inline int dmaapi_ioctl_chan_none(struct dmaapi_ctx *ctx, void *arg)
+{
+	return -ENOENT;
+}
+#define dmaapi_ioctl_chan_submit dmaapi_ioctl_chan_none
+#define dmaapi_ioctl_chan_flush dmaapi_ioctl_chan_none
+#define dmaapi_ioctl_chan_reset dmaapi_ioctl_chan_none
+#define dmaapi_ioctl_chan_get_status dmaapi_ioctl_chan_none
+#define dmaapi_ioctl_chan_set_limit dmaapi_ioctl_chan_none
+
+static inline void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx)
+{
+}
+
+static inline void dmaapi_chan_destroy(struct dmaapi_ctx *ctx,
+				       struct dmaapi_obj *obj)
+{
 }
 #endif
 

@@ -67,6 +67,8 @@ void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 		dmaapi_buf_put(to_dmaapi_buf(obj));
 	else if (obj->type == DMAAPI_OBJ_IMPORT)
 		dmaapi_import_destroy(ctx, to_dmaapi_import(obj));
+	else if (obj->type == DMAAPI_OBJ_CHAN)
+		dmaapi_chan_destroy(ctx, obj);
 	else
 		dmaapi_umap_destroy(ctx, to_dmaapi_umap(obj));
 }
@@ -81,6 +83,8 @@ int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 			dmaapi_buf_put(to_dmaapi_buf(obj));
 		else if (obj->type == DMAAPI_OBJ_IMPORT)
 			dmaapi_import_destroy(ctx, to_dmaapi_import(obj));
+		else if (obj->type == DMAAPI_OBJ_CHAN)
+			dmaapi_chan_destroy(ctx, obj);
 		else
 			dmaapi_umap_destroy(ctx, to_dmaapi_umap(obj));
 	}
@@ -94,6 +98,10 @@ static int dmaapi_ctx_remove(struct dmaapi_ctx *ctx, u32 handle)
 	lockdep_assert_held(&ctx->lock);
 	if (!handle)
 		return -ENOENT;
+	/* a channel job reads or writes it (jobs are queued under ctx->lock) */
+	obj = xa_load(&ctx->objs, handle);
+	if (obj && atomic_read(&obj->jobs))
+		return -EBUSY;
 	obj = xa_erase(&ctx->objs, handle);
 	if (!obj)
 		return -ENOENT;
@@ -200,7 +208,7 @@ static int dmaapi_ioctl_sync(struct dmaapi_ctx *ctx, void *arg)
 	for_cpu = cmd->flags == DMAAPI_SYNC_FOR_CPU;
 
 	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
-	if (!obj)
+	if (!obj || obj->type == DMAAPI_OBJ_CHAN)
 		return -ENOENT;
 	if (check_add_overflow(cmd->offset, cmd->length, &end) ||
 	    end > obj->length)
@@ -254,7 +262,7 @@ static int dmaapi_ioctl_get_segments(struct dmaapi_ctx *ctx, void *arg)
 	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
 	if (READ_ONCE(ctx->ddev->dead)) {
 		ret = -ENODEV;
-	} else if (!obj) {
+	} else if (!obj || obj->type == DMAAPI_OBJ_CHAN) {
 		ret = -ENOENT;
 	} else if (obj->type != DMAAPI_OBJ_IMPORT) {
 		one.dma_addr = obj->type == DMAAPI_OBJ_BUF ?
@@ -295,6 +303,11 @@ union dmaapi_ucmd_buffer {
 	struct dmaapi_export_dmabuf export_dmabuf;
 	struct dmaapi_import_dmabuf import_dmabuf;
 	struct dmaapi_get_segments get_segments;
+	struct dmaapi_chan_request chan_request;
+	struct dmaapi_chan_submit chan_submit;
+	struct dmaapi_chan_op chan_op;
+	struct dmaapi_chan_status chan_status;
+	struct dmaapi_chan_set_limit chan_set_limit;
 };
 
 struct dmaapi_ioctl_op {
@@ -362,6 +375,21 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 			     dmaapi_ioctl_get_segments,
 			     struct dmaapi_get_segments, segs, false, true,
 			     false, NULL),
+	/* dmaengine channels (dmaapi_chan.c), from DMAAPI_CMD_BASE + 0x10 */
+	/* the fd is installed: on a failed copy-out it stays, as for EXPORT */
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_REQUEST, dmaapi_ioctl_chan_request,
+		 struct dmaapi_chan_request, eventfd, false, true, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_SUBMIT, dmaapi_ioctl_chan_submit,
+		 struct dmaapi_chan_submit, __reserved, false, true, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_FLUSH, dmaapi_ioctl_chan_flush,
+		 struct dmaapi_chan_op, __reserved, false, false, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_GET_STATUS, dmaapi_ioctl_chan_get_status,
+		 struct dmaapi_chan_status, handle, false, true, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_SET_LIMIT, dmaapi_ioctl_chan_set_limit,
+		 struct dmaapi_chan_set_limit, queue_limit, false, false, false,
+		 NULL),
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_RESET, dmaapi_ioctl_chan_reset,
+		 struct dmaapi_chan_op, __reserved, false, false, false, NULL),
 };
 
 /*

@@ -192,6 +192,8 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	if (list_is_singular(&ddev->ctxs) && !ddev->dead)
 		dmaapi_dev_quiesce(ddev, false);
 	mutex_lock(&ctx->lock);
+	/* channel jobs stop before any memory they touch is released */
+	dmaapi_chan_stop_all(ctx);
 	xa_for_each(&ctx->objs, id, obj) {
 		xa_erase(&ctx->objs, id);
 		dmaapi_obj_destroy(ctx, obj);
@@ -483,6 +485,7 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 	/* Wait for in-flight ioctls; unmap and unpin every user mapping. */
 	list_for_each_entry(ctx, &ddev->ctxs, node) {
 		mutex_lock(&ctx->lock);
+		dmaapi_chan_stop_all(ctx);
 		xa_for_each(&ctx->objs, id, obj) {
 			if (obj->type == DMAAPI_OBJ_UMAP)
 				dmaapi_umap_release(ctx, to_dmaapi_umap(obj));

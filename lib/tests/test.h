@@ -31,5 +31,13 @@ void suite_sync(void);
 void suite_errors(void);
 void suite_linux(void);
 void suite_pool(void);
+void suite_chan(void);
+
+/* test_linux.c's fake kernel, for test_chan.c (its channel commands). */
+struct dmaapi_device;
+int fake_chan_ioctl(int fd, unsigned long req, void *arg);
+struct dmaapi_device *fake_linux_device(void);
+unsigned fake_linux_frees(uint32_t handle);
+void fake_linux_end(void);
 
 #endif

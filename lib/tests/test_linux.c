@@ -229,6 +229,10 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
+	/* the channel commands: test_chan.c's fake */
+	if (fk.active && _IOC_TYPE(req) == DMAAPI_TYPE &&
+	    _IOC_NR(req) >= DMAAPI_CMD_CHAN_REQUEST)
+		return fake_chan_ioctl(fd, req, arg);
 	if (fk.active && _IOC_TYPE(req) == DMAAPI_TYPE)
 		return fake_ioctl(fd, req, arg);
 	return __real_ioctl(fd, req, arg);
@@ -843,6 +847,28 @@ static void linux_pool(void)
 		CHECK_EQ(fake_live(), 0);
 		dmaapi_device_close(dev);
 	}
+}
+
+/* For test_chan.c: a device of the fake kernel; the handles it freed. */
+struct dmaapi_device *fake_linux_device(void)
+{
+	fake_reset();
+	return open_fake(0xffffffff);
+}
+
+unsigned fake_linux_frees(uint32_t handle)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < fk.nfree; i++)
+		n += fk.frees[i] == handle;
+	return n;
+}
+
+void fake_linux_end(void)
+{
+	fake_reset();
+	fk.active = false;
 }
 
 void suite_linux(void)

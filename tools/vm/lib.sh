@@ -38,6 +38,15 @@ resolve_kernel() {
 		CELL_KERNEL=arm64
 		KARCH=arm64
 		;;
+	versal)
+		# The same arm64 kernel (with ZDMA and dmatest built in), on
+		# QEMU's xlnx-versal-virt board: eight ZDMA channels, no PCI.
+		KDIR=$("$TOP/tools/vm/build-kernel" virt-arm64) || return 1
+		KIMAGE=$KDIR/arch/arm64/boot/Image
+		KVER=$(cat "$KDIR/include/config/kernel.release")
+		CELL_KERNEL=versal
+		KARCH=arm64
+		;;
 	armhf)
 		# The 32-bit ARM kernel for QEMU's virt board (cortex-a15, LPAE,
 		# HIGHMEM), cross-built once and cached (configs/virt-armhf.config).
@@ -49,7 +58,7 @@ resolve_kernel() {
 		;;
 	*)
 		if [ ! -f "$want" ] || [ -z "$kdir" ]; then
-			echo "vm: --kernel takes 6.1, 6.12, debug, arm64, armhf, or a bzImage with --kdir" >&2
+			echo "vm: --kernel takes 6.1, 6.12, debug, arm64, armhf, versal, or a bzImage with --kdir" >&2
 			return 1
 		fi
 		KIMAGE=$want
@@ -422,6 +431,47 @@ make_dtb() {
 	dt-cma {
 		compatible = "dmaapi,dma-device";
 		memory-region = <&dmaapi_pool>;
+	};
+};
+EOF
+	dtc -q -I dts -O dtb -o "$out" "$out.dts"
+}
+
+# make_versal_dtb QEMU OUT KERNEL QEMU-MACHINE-ARGS...: the device tree QEMU
+# generates for xlnx-versal-virt (dumped with -kernel, so that it has the
+# PSCI node QEMU adds then), plus
+#   #dma-cells = <1> in the eight ZDMA nodes (QEMU leaves it out; the
+#   zynqmp_dma driver's xlate ignores the cell);
+#   /dt-zdma: a "dmaapi,dma-device" node (not dma-coherent, as the ZDMA
+#   channels are not) whose dmas name the first two channels "zdma0" and
+#   "zdma1" (dma@ffa80000, dma@ffa90000).
+make_versal_dtb() {
+	local qemu=$1 out=$2 kernel=$3 dts a
+	shift 3
+
+	"$qemu" -accel tcg "$@" -machine dumpdtb="$out.orig" -nographic \
+		-nic none -kernel "$kernel" >/dev/null 2>&1 || {
+		echo "vm: $qemu could not dump the versal board's device tree" >&2
+		return 1
+	}
+	dts=$(dtc -q -I dtb -O dts "$out.orig") || return 1
+	printf '%s\n' "$dts" | grep -q '^	dma@ffa80000 {' || {
+		echo "vm: no ZDMA channel dma@ffa80000 in the versal board's tree" >&2
+		return 1
+	}
+	{
+		printf '%s\n' "$dts"
+		for a in ffa80000 ffa90000 ffaa0000 ffab0000 ffac0000 ffad0000 ffae0000 ffaf0000; do
+			printf '\n&{/dma@%s} {\n\t#dma-cells = <1>;\n};\n' "$a"
+		done
+		cat
+	} >"$out.dts" <<EOF
+
+/ {
+	dt-zdma {
+		compatible = "dmaapi,dma-device";
+		dmas = <&{/dma@ffa80000} 0>, <&{/dma@ffa90000} 0>;
+		dma-names = "zdma0", "zdma1";
 	};
 };
 EOF

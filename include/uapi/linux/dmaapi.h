@@ -393,6 +393,258 @@ struct dmaapi_get_segments {
 };
 #define DMAAPI_IOCTL_GET_SEGMENTS _IO(DMAAPI_TYPE, DMAAPI_CMD_GET_SEGMENTS)
 
+/*
+ * DOC: dmaengine channels (DMAAPI_IOCTL_CHAN_*)
+ *
+ * A file of a node requests a dmaengine channel: one its device-tree node
+ * names in "dmas" / "dma-names", or any channel that can do DMA_MEMCPY.  The
+ * channel is a handle of the file (it counts against max_handles, and
+ * DMAAPI_IOCTL_FREE or close() releases it) and comes with a channel fd, an
+ * anonymous file whose read() returns struct dmaapi_chan_completion records
+ * and whose poll() reports EPOLLIN while records wait (EPOLLHUP once the
+ * channel is released or its node's device is gone).
+ *
+ * A job moves bytes between two ranges (handle, offset, length) of the
+ * file's own allocations and user mappings, never raw addresses.  The
+ * module maps each range for the channel's DMA device for the job's
+ * duration (dma_map_sg: the for_device sync before the job, the for_cpu one
+ * when it is retired; none for coherent allocations).  A job holds its
+ * objects: FREE of an allocation or a mapping a job is queued on fails with
+ * EBUSY.  Jobs still queued when the channel is flushed, reset or released,
+ * the file is closed or the device unbound are terminated
+ * (dmaengine_terminate_sync) before any memory is released, and reported
+ * DMAAPI_JOB_ABORTED.
+ *
+ * A job takes a slot of the channel's queue from its submission until its
+ * completion record is read: at most queue_limit jobs are queued or unread.
+ *
+ * Errors, beside the general ones:
+ * ENODEV     CHAN_REQUEST: no such channel in the node's "dmas", or no
+ *            DMA_MEMCPY channel in this machine
+ * EBUSY      CHAN_REQUEST: the channel is held already (by dmatest, a
+ *            driver or another file); FREE: a job is queued on the object
+ * EAGAIN     CHAN_SUBMIT: the jobs do not fit in the queue (nothing queued)
+ * EFBIG      CHAN_SUBMIT: a job longer than max_job_bytes
+ * EXDEV      CHAN_SUBMIT: a range is not one contiguous DMA range for the
+ *            channel's device (a user mapping whose pages are scattered)
+ * EINVAL     CHAN_SUBMIT: an op other than DMAAPI_JOB_MEMCPY (the only one
+ *            so far: no slave jobs yet), zero length, a range not aligned
+ *            as the channel needs (align), overlapping ranges of one
+ *            object, a source the device may not read (FROM_DEVICE) or a
+ *            destination it may not write (TO_DEVICE); SET_LIMIT: 0 or
+ *            above DMAAPI_CHAN_MAX_QUEUE
+ * EOPNOTSUPP CHAN_SUBMIT: a range of an imported dma-buf (not yet supported)
+ *
+ * A FLUSH or RESET that terminated jobs then restarts the channel (frees
+ * and allocates its resources again: some drivers cannot start a channel
+ * terminated mid-transfer).  Should another client take the channel in
+ * between, it is lost: ENODEV, and the channel fd reads end of file.
+ */
+enum {
+	DMAAPI_CMD_CHAN_REQUEST = 0x90,
+	DMAAPI_CMD_CHAN_SUBMIT = 0x91,
+	DMAAPI_CMD_CHAN_FLUSH = 0x92,
+	DMAAPI_CMD_CHAN_GET_STATUS = 0x93,
+	DMAAPI_CMD_CHAN_SET_LIMIT = 0x94,
+	DMAAPI_CMD_CHAN_RESET = 0x95,
+};
+
+#define DMAAPI_CHAN_NAME_LEN 32
+#define DMAAPI_CHAN_MAX_QUEUE 1024	/* the largest queue_limit */
+#define DMAAPI_CHAN_DEFAULT_QUEUE 16	/* queue_limit of a new channel */
+
+/* dmaapi_chan_request.flags */
+#define DMAAPI_CHAN_EVENTFD (1U << 0)	/* signal @eventfd on each completion */
+
+/* dmaapi_chan_request.caps */
+#define DMAAPI_CHAN_CAP_MEMCPY (1U << 0)
+#define DMAAPI_CHAN_CAP_SLAVE (1U << 1)
+
+/**
+ * struct dmaapi_chan_request - ioctl(DMAAPI_IOCTL_CHAN_REQUEST)
+ * @size: sizeof(struct dmaapi_chan_request)
+ * @flags: 0, or DMAAPI_CHAN_EVENTFD
+ * @name: a "dma-names" entry of the node's device tree node, NUL
+ *        terminated; empty for any DMA_MEMCPY channel
+ *        (dma_request_chan_by_mask)
+ * @handle: the channel's handle in this file (out)
+ * @fd: the channel fd, O_RDONLY | O_CLOEXEC (out)
+ * @caps: DMAAPI_CHAN_CAP_* (out)
+ * @align: the alignment, in bytes, of a memcpy job's offsets and length
+ *         (the channel's copy_align) (out)
+ * @queue_limit: the channel's queue limit (out)
+ * @eventfd: with DMAAPI_CHAN_EVENTFD, an eventfd the module adds 1 to for
+ *           every completion record (EBADF, EINVAL: not an eventfd;
+ *           EOPNOTSUPP: a kernel without eventfd)
+ * @max_job_bytes: the longest job, the max segment size of the channel's
+ *                 DMA device (out)
+ * @chan_name: the channel's name, dma_chan_name() (out)
+ * @dev_name: its DMA controller's device name (out)
+ *
+ * The fd is installed before the struct is written back: on EFAULT then it
+ * stays open and the channel held, as for EXPORT_DMABUF.
+ */
+struct dmaapi_chan_request {
+	__u32 size;
+	__u32 flags;
+	char name[DMAAPI_CHAN_NAME_LEN];
+	__u32 handle;
+	__s32 fd;
+	__u32 caps;
+	__u32 align;
+	__u32 queue_limit;
+	__s32 eventfd;
+	__aligned_u64 max_job_bytes;
+	char chan_name[DMAAPI_CHAN_NAME_LEN];
+	char dev_name[DMAAPI_CHAN_NAME_LEN];
+};
+#define DMAAPI_IOCTL_CHAN_REQUEST _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_REQUEST)
+
+/* dmaapi_chan_job.op */
+#define DMAAPI_JOB_MEMCPY 0
+
+/**
+ * struct dmaapi_chan_job - one job of DMAAPI_IOCTL_CHAN_SUBMIT
+ * @op: DMAAPI_JOB_MEMCPY
+ * @flags: must be 0
+ * @src_handle: an allocation or user mapping the device reads
+ * @dst_handle: an allocation or user mapping the device writes
+ * @src_offset: first byte read, from the start of @src_handle
+ * @dst_offset: first byte written, from the start of @dst_handle
+ * @length: bytes, 1..max_job_bytes
+ * @user_data: echoed in the job's completion record
+ * @cookie: the job's dmaengine cookie, > 0 (out)
+ * @__reserved: must be 0
+ */
+struct dmaapi_chan_job {
+	__u32 op;
+	__u32 flags;
+	__u32 src_handle;
+	__u32 dst_handle;
+	__aligned_u64 src_offset;
+	__aligned_u64 dst_offset;
+	__aligned_u64 length;
+	__aligned_u64 user_data;
+	__s32 cookie;
+	__u32 __reserved;
+};
+
+/**
+ * struct dmaapi_chan_submit - ioctl(DMAAPI_IOCTL_CHAN_SUBMIT)
+ * @size: sizeof(struct dmaapi_chan_submit)
+ * @flags: must be 0
+ * @handle: a channel of this file
+ * @count: jobs at @jobs, 1..queue_limit
+ * @jobs: user pointer to @count struct dmaapi_chan_job; each one's cookie
+ *        is written back
+ * @submitted: jobs queued, in order from the first (out)
+ * @__reserved: must be 0
+ *
+ * Checks every job, then prepares, submits and issues them
+ * (dma_async_issue_pending once, after the last).  Invalid input queues
+ * nothing.  Should the driver run out of descriptors in the middle, the jobs
+ * before are queued and issued, @submitted says how many, and the call
+ * succeeds (EBUSY when not even the first could be prepared).
+ */
+struct dmaapi_chan_submit {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 count;
+	__aligned_u64 jobs;
+	__u32 submitted;
+	__u32 __reserved;
+};
+#define DMAAPI_IOCTL_CHAN_SUBMIT _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_SUBMIT)
+
+/* dmaapi_chan_completion.status */
+#define DMAAPI_JOB_DONE 0
+#define DMAAPI_JOB_ERROR 1	/* the controller reported a read or write error */
+#define DMAAPI_JOB_ABORTED 2	/* terminated: flush, reset, release, unbind */
+
+/**
+ * struct dmaapi_chan_completion - what read() of a channel fd returns
+ * @user_data: the job's user_data
+ * @cookie: the job's cookie
+ * @status: DMAAPI_JOB_*
+ * @residue: bytes not moved, as the driver reports them (0 when it does not)
+ * @__reserved: 0
+ *
+ * Records come in the order the jobs completed.  read() takes whole
+ * records (EINVAL for a buffer shorter than one), blocks while none waits
+ * unless O_NONBLOCK (EAGAIN), and returns 0 once the channel is released
+ * and every record read.
+ */
+struct dmaapi_chan_completion {
+	__aligned_u64 user_data;
+	__s32 cookie;
+	__u32 status;
+	__u32 residue;
+	__u32 __reserved;
+};
+
+/**
+ * struct dmaapi_chan_op - ioctl(DMAAPI_IOCTL_CHAN_FLUSH), (..._RESET)
+ * @size: sizeof(struct dmaapi_chan_op)
+ * @flags: must be 0
+ * @handle: a channel of this file
+ * @__reserved: must be 0
+ *
+ * FLUSH terminates every queued job (dmaengine_terminate_sync: none runs
+ * when it returns); each gets a DMAAPI_JOB_ABORTED record.  RESET flushes,
+ * drops the unread records and puts the queue limit back to
+ * DMAAPI_CHAN_DEFAULT_QUEUE.
+ */
+struct dmaapi_chan_op {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 __reserved;
+};
+#define DMAAPI_IOCTL_CHAN_FLUSH _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_FLUSH)
+#define DMAAPI_IOCTL_CHAN_RESET _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_RESET)
+
+/**
+ * struct dmaapi_chan_status - ioctl(DMAAPI_IOCTL_CHAN_GET_STATUS)
+ * @size: sizeof(struct dmaapi_chan_status)
+ * @flags: must be 0
+ * @handle: a channel of this file
+ * @queued: jobs submitted and not completed (out)
+ * @unread: completion records not read yet (out)
+ * @queue_limit: the queue limit (out)
+ * @max_job_bytes: the longest job (out)
+ * @submitted: jobs submitted since the request or the last reset (out)
+ * @completed: jobs completed, failed or aborted since then (out)
+ */
+struct dmaapi_chan_status {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 queued;
+	__u32 unread;
+	__u32 queue_limit;
+	__aligned_u64 max_job_bytes;
+	__aligned_u64 submitted;
+	__aligned_u64 completed;
+};
+#define DMAAPI_IOCTL_CHAN_GET_STATUS _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_GET_STATUS)
+
+/**
+ * struct dmaapi_chan_set_limit - ioctl(DMAAPI_IOCTL_CHAN_SET_LIMIT)
+ * @size: sizeof(struct dmaapi_chan_set_limit)
+ * @flags: must be 0
+ * @handle: a channel of this file
+ * @queue_limit: 1..DMAAPI_CHAN_MAX_QUEUE; below the jobs queued or unread
+ *               now, it only stops new submissions until they drain
+ */
+struct dmaapi_chan_set_limit {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 queue_limit;
+};
+#define DMAAPI_IOCTL_CHAN_SET_LIMIT _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_SET_LIMIT)
+
 /* mmap offset of allocation @handle: handle << DMAAPI_MMAP_SHIFT */
 #define DMAAPI_MMAP_SHIFT 32
 

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of selftests/dmaapi_chan.c: the channel ioctls, test buffers,
+ * and the kprobe witness of the kernel's cache maintenance (as in
+ * dmaapi_sync.c: arch_sync_dma_for_device / arch_sync_dma_for_cpu).
+ */
+#ifndef DMAAPI_CHAN_UTIL_H
+#define DMAAPI_CHAN_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <linux/dmaapi.h>
+
+/* The node with named channels where the runner made one, else the default. */
+#define CHAN_DT_NODE "/dev/dmaapi-dt-zdma"
+#define CHAN_DT_DEV "dt-zdma"
+#define CHAN_NO_CHANNEL "no DMA_MEMCPY dmaengine channel in this machine"
+
+static inline const char *chan_node(void)
+{
+	return access(CHAN_DT_NODE, F_OK) ? "/dev/dmaapi" : CHAN_DT_NODE;
+}
+
+static inline int chan_request(int fd, const char *name, uint32_t flags, int efd,
+			       struct dmaapi_chan_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->flags = flags;
+	r->eventfd = efd;
+	snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
+	return ioctl(fd, DMAAPI_IOCTL_CHAN_REQUEST, r);
+}
+
+static inline int chan_submit(int fd, uint32_t handle, struct dmaapi_chan_job *jobs,
+			      uint32_t n, uint32_t *submitted)
+{
+	struct dmaapi_chan_submit s = {
+		.size = sizeof(s),
+		.handle = handle,
+		.count = n,
+		.jobs = (uintptr_t)jobs,
+	};
+	int ret = ioctl(fd, DMAAPI_IOCTL_CHAN_SUBMIT, &s);
+
+	if (submitted)
+		*submitted = ret ? 0 : s.submitted;
+	return ret;
+}
+
+static inline int chan_op(int fd, unsigned long cmd, uint32_t handle)
+{
+	struct dmaapi_chan_op op = { .size = sizeof(op), .handle = handle };
+
+	return ioctl(fd, cmd, &op);
+}
+
+static inline int chan_status(int fd, uint32_t handle, struct dmaapi_chan_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->handle = handle;
+	return ioctl(fd, DMAAPI_IOCTL_CHAN_GET_STATUS, st);
+}
+
+static inline int chan_set_limit(int fd, uint32_t handle, uint32_t limit)
+{
+	struct dmaapi_chan_set_limit l = {
+		.size = sizeof(l),
+		.handle = handle,
+		.queue_limit = limit,
+	};
+
+	return ioctl(fd, DMAAPI_IOCTL_CHAN_SET_LIMIT, &l);
+}
+
+static inline void chan_job(struct dmaapi_chan_job *j, uint32_t src, uint64_t soff,
+			    uint32_t dst, uint64_t doff, uint64_t len, uint64_t user)
+{
+	memset(j, 0, sizeof(*j));
+	j->op = DMAAPI_JOB_MEMCPY;
+	j->src_handle = src;
+	j->src_offset = soff;
+	j->dst_handle = dst;
+	j->dst_offset = doff;
+	j->length = len;
+	j->user_data = user;
+}
+
+/*
+ * Reads @n records from the channel fd within @ms milliseconds; returns how
+ * many it got (less on timeout or end of file), -1 on a read error.
+ */
+static inline int chan_wait(int cfd, struct dmaapi_chan_completion *recs, int n, int ms)
+{
+	struct pollfd p = { .fd = cfd, .events = POLLIN };
+	int got = 0;
+
+	while (got < n) {
+		ssize_t r;
+
+		if (poll(&p, 1, ms) <= 0)
+			break;
+		r = read(cfd, recs + got, (n - got) * sizeof(*recs));
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += r / sizeof(*recs);
+	}
+	return got;
+}
+
+/* A test buffer: an allocation of the node, mapped. */
+struct tbuf {
+	uint32_t handle;
+	uint8_t *p;
+	size_t len;
+	uint64_t dma;	/* the node's device address (the physical one on versal) */
+};
+
+static inline int tbuf_alloc(int fd, size_t len, uint32_t flags, uint32_t dir, struct tbuf *b)
+{
+	struct dmaapi_alloc a = {
+		.size = sizeof(a), .flags = flags, .direction = dir, .length = len,
+	};
+
+	if (ioctl(fd, DMAAPI_IOCTL_ALLOC, &a))
+		return -1;
+	b->handle = a.handle;
+	b->len = len;
+	b->dma = a.dma_addr;
+	b->p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, a.mmap_offset);
+	return b->p == MAP_FAILED ? -1 : 0;
+}
+
+static inline void tbuf_fill(struct tbuf *b, uint32_t seed)
+{
+	for (size_t i = 0; i < b->len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		b->p[i] = seed >> 16;
+	}
+}
+
+/* The first byte where @len bytes differ, or -1. */
+static inline long first_diff(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return (long)i;
+	return -1;
+}
+
+static inline int write_sysfs(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* ---- the kprobe witness ------------------------------------------------- */
+
+static char chan_tracefs[64];
+
+static inline int chan_tracefs_write(const char *file, const char *s, int append)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", chan_tracefs, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static inline void chan_probes_remove(void)
+{
+	if (!chan_tracefs[0])
+		return;
+	chan_tracefs_write("events/dmaapi_chan/enable", "0\n", 0);
+	chan_tracefs_write("kprobe_events", "-:dmaapi_chan/to_dev\n", 1);
+	chan_tracefs_write("kprobe_events", "-:dmaapi_chan/to_cpu\n", 1);
+}
+
+/* NULL, or why the kernel's cache maintenance cannot be watched. */
+static inline const char *chan_probes_start(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128];
+
+	for (unsigned int i = 0; i < 2 && !chan_tracefs[0]; i++) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
+		if (!access(path, W_OK))
+			snprintf(chan_tracefs, sizeof(chan_tracefs), "%s", dirs[i]);
+	}
+	if (!chan_tracefs[0] && !mount("tracefs", dirs[0], "tracefs", 0, NULL) &&
+	    !access("/sys/kernel/tracing/kprobe_events", W_OK))
+		snprintf(chan_tracefs, sizeof(chan_tracefs), "%s", dirs[0]);
+	if (!chan_tracefs[0])
+		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
+	chan_probes_remove();
+	if (chan_tracefs_write("kprobe_events",
+			       "p:dmaapi_chan/to_dev arch_sync_dma_for_device paddr=$arg1:x64 size=$arg2:x64 dir=$arg3:s32\n", 1) ||
+	    chan_tracefs_write("kprobe_events",
+			       "p:dmaapi_chan/to_cpu arch_sync_dma_for_cpu paddr=$arg1:x64 size=$arg2:x64 dir=$arg3:s32\n", 1))
+		return "no arch_sync_dma_for_device/cpu to probe (a cache-coherent architecture)";
+	if (chan_tracefs_write("events/dmaapi_chan/enable", "1\n", 0))
+		return "cannot enable the dmaapi_chan kprobe events";
+	chan_tracefs_write("trace", "", 0);
+	return NULL;
+}
+
+/* Events @name ("to_dev", "to_cpu") with direction @dir covering [start, +len). */
+static inline int chan_synced(const char *name, int dir, uint64_t start, uint64_t len)
+{
+	char path[128], line[512], tag[32];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", chan_tracefs);
+	snprintf(tag, sizeof(tag), " %s: (", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+		int d;
+		char *p;
+
+		if (line[0] == '#' || !strstr(line, tag) || !(p = strstr(line, "paddr=")))
+			continue;
+		if (sscanf(p, "paddr=%llx size=%llx dir=%d", &a, &b, &d) == 3 && d == dir &&
+		    a <= start && a + b >= start + len)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+#endif /* DMAAPI_CHAN_UTIL_H */
