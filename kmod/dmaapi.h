@@ -24,6 +24,7 @@
  *     ctx->lock (mutex: one file's handles and ioctls)
  *       mmap_lock (pin_user_pages)
  *       dev->dma_lock (mutex: the device's and the files' masks)
+ *       dev->irq_lock (mutex: interrupt vectors; see dmaapi_irq.c)
  *   mmap_lock (held by the core around ->mmap and vm_ops->close)
  *     dev->mmap_sem (rwsem: ->mmap against removal)
  *       ctx->mms_lock, dev->bufs_lock (spinlocks)
@@ -63,6 +64,14 @@ struct dmaapi_saved_dma {
 	bool valid;
 };
 
+/* What bind turned on for a device-tree device (dmaapi_power.c). */
+struct dmaapi_power {
+	struct clk_bulk_data *clks;	/* devm */
+	int nclks;
+	struct reset_control *rst;	/* devm, NULL: none */
+	bool pm_on;			/* runtime PM enabled and got */
+};
+
 struct dmaapi_dev {
 	struct kref ref;
 	struct device *dev;
@@ -94,6 +103,15 @@ struct dmaapi_dev {
 	wait_queue_head_t bufs_wq;
 
 	struct dmaapi_saved_dma saved;
+
+	/* Interrupts (dmaapi_irq.c): irq_lock nests inside ctx->lock. */
+	struct mutex irq_lock;	/* irq_type, irq_vecs, nvecs */
+	u32 irq_type;		/* DMAAPI_IRQ_* allocated, or DMAAPI_IRQ_NONE */
+	unsigned int nvecs;
+	struct dmaapi_irq_vec **irq_vecs;
+	wait_queue_head_t dead_wq;	/* woken when dead is set */
+
+	struct dmaapi_power power;	/* a device-tree device's, at bind */
 };
 
 enum dmaapi_obj_type {
@@ -210,6 +228,28 @@ int dmaapi_buf_sync(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf,
 void dmaapi_buf_put(struct dmaapi_buf *buf);
 void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev);
 int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma);
+
+/* dmaapi_irq.c */
+struct dmaapi_irq_vec;
+void dmaapi_irq_init(struct dmaapi_dev *ddev);
+int dmaapi_ioctl_irq_info(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_irq_set(struct dmaapi_ctx *ctx, void *arg);
+void dmaapi_irq_release_ctx(struct dmaapi_ctx *ctx);
+void dmaapi_irq_remove(struct dmaapi_dev *ddev);
+extern struct device_attribute dev_attr_irq_counts;
+struct poll_table_struct;
+__poll_t dmaapi_fops_poll(struct file *filp, struct poll_table_struct *wait);
+
+/* dmaapi_regions.c */
+int dmaapi_ioctl_region_info(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_region_mmap(struct dmaapi_ctx *ctx, struct vm_area_struct *vma);
+
+/* dmaapi_buf.c, for dmaapi_regions.c */
+int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm);
+
+/* dmaapi_power.c: a device-tree device's clocks, resets, runtime PM */
+int dmaapi_power_on(struct device *dev, struct dmaapi_power *pwr);
+void dmaapi_power_off(struct device *dev, struct dmaapi_power *pwr);
 
 /* dmaapi_map.c */
 int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg);

@@ -276,6 +276,9 @@ union dmaapi_ucmd_buffer {
 	struct dmaapi_export_dmabuf export_dmabuf;
 	struct dmaapi_import_dmabuf import_dmabuf;
 	struct dmaapi_get_segments get_segments;
+	struct dmaapi_irq_info irq_info;
+	struct dmaapi_irq_set irq_set;
+	struct dmaapi_region_info region_info;
 };
 
 struct dmaapi_ioctl_op {
@@ -327,6 +330,14 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 		 dmaapi_undo_import),
 	IOCTL_OP(DMAAPI_IOCTL_GET_SEGMENTS, dmaapi_ioctl_get_segments,
 		 struct dmaapi_get_segments, segs, false, true, false, NULL),
+	/* interrupts and registers, from 0xA0; the slots between are ENOTTY */
+	IOCTL_OP(DMAAPI_IOCTL_IRQ_INFO, dmaapi_ioctl_irq_info,
+		 struct dmaapi_irq_info, active_type, false, true, false, NULL),
+	/* the irq fd is installed: on a failed copy-out it stays, as EXPORT's */
+	IOCTL_OP(DMAAPI_IOCTL_IRQ_SET, dmaapi_ioctl_irq_set,
+		 struct dmaapi_irq_set, irq_fd, false, true, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_REGION_INFO, dmaapi_ioctl_region_info,
+		 struct dmaapi_region_info, mmap_offset, false, true, false, NULL),
 };
 
 /*
