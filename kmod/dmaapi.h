@@ -14,6 +14,9 @@
  * struct dmaapi_umap  a user mapping (MAP_USER); owned by its handle only.
  * struct dmaapi_import a dma-buf attached to the device (IMPORT_DMABUF);
  *                     owned by its handle only.
+ * struct dmaapi_irq_vec an attached interrupt vector (IRQ_SET); kref'd by
+ *                     the device's table while attached and by its irq fd;
+ *                     holds a reference on the dmaapi_dev (dmaapi_irq.c).
  *
  * An exported allocation (EXPORT_DMABUF) is also kref'd by its dma-buf: its
  * memory then lives until the last reference, even past the device's

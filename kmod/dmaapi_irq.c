@@ -522,6 +522,15 @@ int dmaapi_ioctl_irq_set(struct dmaapi_ctx *ctx, void *arg)
 	}
 
 	mutex_lock(&ddev->irq_lock);
+	/*
+	 * An ioctl that passed the dispatcher's dead check may get here after
+	 * removal set dead: dmaapi_irq_remove() takes irq_lock after that, so
+	 * this check or its sweep sees every vector.
+	 */
+	if (READ_ONCE(ddev->dead)) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
 	if (ddev->irq_type == DMAAPI_IRQ_NONE) {
 		ret = dmaapi_irq_alloc_type(ddev, cmd->type, n);
 		if (ret)

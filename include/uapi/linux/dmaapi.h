@@ -45,7 +45,9 @@
  * EBADF      mmap without MAP_SHARED
  * ENXIO      mmap of a range outside an allocation or of a mapping handle
  * EBADF      IMPORT_DMABUF: the fd is not open
- * EMFILE     EXPORT_DMABUF: no free file descriptor
+ * EMFILE     EXPORT_DMABUF, IRQ_SET: no free file descriptor
+ * ENOSPC     IRQ_SET: the PCI core cannot allocate the type's vectors
+ * EAGAIN     read() of an irq fd opened O_NONBLOCK with no new interrupt
  */
 #ifndef _UAPI_LINUX_DMAAPI_H
 #define _UAPI_LINUX_DMAAPI_H
