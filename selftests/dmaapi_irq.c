@@ -8,6 +8,8 @@
  * of an eventfd or an irq fd: nothing polls the device.
  *
  * Needs DMAAPI_EDU (set by the VM runner) bound to dmaapi; leaves it bound.
+ * DMAAPI_EDU_MASK_BITS: what the device reaches (28 for the stock edu
+ * device; the runner widens it where RAM lies above 256 MiB, on ARM).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +51,6 @@
 #define EDU_CMD_IRQ 0x4
 #define EDU_DMA_IRQ 0x100
 #define EDU_BUF 0x40000
-#define EDU_MASK ((1ULL << 28) - 1)
 #define XFER 1024
 #define NXFERS 16
 #define NOBODY 65534
@@ -149,6 +150,14 @@ static volatile uint8_t *map_bar0(int fd)
 	return p;
 }
 
+static uint64_t edu_mask(void)
+{
+	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
+	unsigned int bits = s ? (unsigned int)strtoul(s, NULL, 0) : 28;
+
+	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
+}
+
 struct dma_buf {
 	uint32_t handle;
 	uint64_t dma;
@@ -158,7 +167,7 @@ struct dma_buf {
 
 static int dma_alloc(int fd, size_t len, struct dma_buf *b)
 {
-	struct dmaapi_set_mask m = { .size = sizeof(m), .mask = EDU_MASK };
+	struct dmaapi_set_mask m = { .size = sizeof(m), .mask = edu_mask() };
 	struct dmaapi_alloc a = { .size = sizeof(a), .direction = DMAAPI_DIR_BIDIRECTIONAL,
 				  .length = len };
 
