@@ -579,6 +579,36 @@ TEST_F(irq, close_detaches)
 	close(ifd2);
 }
 
+/* Struct sizes: longer with a zero tail works, a non-zero tail is E2BIG. */
+static void struct_sizes(struct __test_metadata *_metadata, int fd)
+{
+	struct {
+		struct dmaapi_irq_info info;
+		uint64_t tail;
+	} li = { .info = { .size = sizeof(li), .type = DMAAPI_IRQ_MSI } };
+	struct {
+		struct dmaapi_region_info ri;
+		uint64_t tail;
+	} lr = { .ri = { .size = sizeof(lr) } };
+	struct {
+		struct dmaapi_irq_set set;
+		uint64_t tail;
+	} ls = { .set = { .size = sizeof(ls), .type = DMAAPI_IRQ_MSI, .eventfd = -1 },
+		 .tail = 1 };
+
+	EXPECT_EQ(0, ioctl(fd, DMAAPI_IOCTL_IRQ_INFO, &li));
+	EXPECT_EQ(1, li.info.count);
+	EXPECT_EQ(0, ioctl(fd, DMAAPI_IOCTL_REGION_INFO, &lr));
+	EXPECT_EQ(EDU_BAR_SIZE, lr.ri.length);
+	li.tail = 1;
+	EXPECT_ERRNO(E2BIG, ioctl(fd, DMAAPI_IOCTL_IRQ_INFO, &li));
+	lr.tail = 1;
+	EXPECT_ERRNO(E2BIG, ioctl(fd, DMAAPI_IOCTL_REGION_INFO, &lr));
+	EXPECT_ERRNO(E2BIG, ioctl(fd, DMAAPI_IOCTL_IRQ_SET, &ls));
+	lr.ri.size = offsetof(struct dmaapi_region_info, mmap_offset);
+	EXPECT_ERRNO(EINVAL, ioctl(fd, DMAAPI_IOCTL_REGION_INFO, &lr));
+}
+
 TEST_F(irq, validation)
 {
 	struct dmaapi_irq_info info;
@@ -662,34 +692,7 @@ TEST_F(irq, validation)
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, self->fd, 0));
 	EXPECT_EQ(EBADF, errno);
 
-	/* struct sizes: longer with a zero tail works, a non-zero tail is E2BIG */
-	if (1) {
-		struct {
-			struct dmaapi_irq_info info;
-			uint64_t tail;
-		} li = { .info = { .size = sizeof(li), .type = DMAAPI_IRQ_MSI } };
-		struct {
-			struct dmaapi_region_info ri;
-			uint64_t tail;
-		} lr = { .ri = { .size = sizeof(lr) } };
-		struct {
-			struct dmaapi_irq_set set;
-			uint64_t tail;
-		} ls = { .set = { .size = sizeof(ls), .type = DMAAPI_IRQ_MSI, .eventfd = -1 },
-			 .tail = 1 };
-
-		EXPECT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_IRQ_INFO, &li));
-		EXPECT_EQ(1, li.info.count);
-		EXPECT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_REGION_INFO, &lr));
-		EXPECT_EQ(EDU_BAR_SIZE, lr.ri.length);
-		li.tail = 1;
-		EXPECT_ERRNO(E2BIG, ioctl(self->fd, DMAAPI_IOCTL_IRQ_INFO, &li));
-		lr.tail = 1;
-		EXPECT_ERRNO(E2BIG, ioctl(self->fd, DMAAPI_IOCTL_REGION_INFO, &lr));
-		EXPECT_ERRNO(E2BIG, ioctl(self->fd, DMAAPI_IOCTL_IRQ_SET, &ls));
-		lr.ri.size = offsetof(struct dmaapi_region_info, mmap_offset);
-		EXPECT_ERRNO(EINVAL, ioctl(self->fd, DMAAPI_IOCTL_REGION_INFO, &lr));
-	}
+	struct_sizes(_metadata, self->fd);
 
 	/* the numbers around the block are not commands */
 	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, DMAAPI_CMD_IRQ_INFO - 1), &ri));
