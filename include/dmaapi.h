@@ -85,7 +85,7 @@ extern "C" {
  * 1.N" needs a library with DMAAPI_ABI_MINOR >= N (the symbol version
  * DMAAPI_1.N says so at load time). */
 #define DMAAPI_ABI_MAJOR 1
-#define DMAAPI_ABI_MINOR 4
+#define DMAAPI_ABI_MINOR 5
 
 /* Alignment of a type, for the macros below. */
 #if defined(__cplusplus)
@@ -1133,6 +1133,115 @@ static inline void dmaapi__mb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 static inline void dmaapi__dma_wmb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 static inline void dmaapi__dma_rmb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 #endif
+
+/* ------------------------------------------------------------------------ */
+/* Interrupts and registers of a kernel device (since 1.5)                   */
+
+/*
+ * A device opened with dmaapi_device_open() on a bound device's node
+ * (/dev/dmaapi-<device>) also gives its interrupts and its registers: a
+ * complete userspace driver on one node (see dmaapi_irq_attach(3)).  On a
+ * custom backend or the default device these fail with -DMAAPI_ERR_SYSTEM
+ * and EOPNOTSUPP.  A device the kernel removed makes them fail with
+ * -DMAAPI_ERR_SYSTEM and ENODEV.
+ */
+
+/** Interrupt types (the kernel's DMAAPI_IRQ_* values). */
+enum dmaapi_intr_type {
+	DMAAPI_INTR_INTX = 0,     /* PCI INTx: masked by the kernel on each interrupt */
+	DMAAPI_INTR_MSI = 1,      /* PCI MSI */
+	DMAAPI_INTR_MSIX = 2,     /* PCI MSI-X */
+	DMAAPI_INTR_PLATFORM = 3, /* a device-tree device's interrupts: masked as INTx */
+};
+
+/** An attached interrupt vector. */
+struct dmaapi_irq;
+
+/**
+ * dmaapi_irq_count() - how many vectors of @type the device has (0: none).
+ * Errors: NULL_POINTER, INDEX (an unknown @type), SYSTEM.
+ */
+int dmaapi_irq_count(struct dmaapi_device *dev, enum dmaapi_intr_type type,
+		     unsigned int *count);
+
+/**
+ * dmaapi_irq_attach() - deliver vector @index of @type to userspace.
+ * @eventfd: an eventfd(2) the kernel signals on each interrupt, or -1.
+ *
+ * The first vector attached picks the device's interrupt type until the
+ * last is detached.  Errors: NULL_POINTER, INDEX (@index or @type out of
+ * range), NO_MEMORY, SYSTEM (EBUSY: attached already or another type in
+ * use; EOPNOTSUPP: no such vector; EBADF, EINVAL: a bad @eventfd).
+ */
+int dmaapi_irq_attach(struct dmaapi_device *dev, enum dmaapi_intr_type type,
+		      unsigned int index, int eventfd, struct dmaapi_irq **out);
+
+/**
+ * dmaapi_irq_wait() - wait for the vector's next interrupt.
+ * @timeout_ms: -1 waits for ever, 0 only checks.
+ * @count: if not NULL, the vector's interrupts since attach.
+ *
+ * Handle the device (acknowledge its interrupt) before waiting again: the
+ * wait itself re-enables a line the kernel masked (INTx, PLATFORM), so an
+ * interrupt costs one system call without a timeout, two with one.
+ * Errors: NULL_POINTER, SYSTEM (ETIMEDOUT; ENODEV: detached or the device
+ * removed; EINTR is retried).
+ */
+int dmaapi_irq_wait(struct dmaapi_irq *irq, int timeout_ms, uint64_t *count);
+
+/**
+ * dmaapi_irq_unmask() - re-enable a masked line now, for whoever waits on
+ * the eventfd instead of dmaapi_irq_wait().  A no-op for MSI.
+ * Errors: NULL_POINTER, SYSTEM (ENODEV).
+ */
+int dmaapi_irq_unmask(struct dmaapi_irq *irq);
+
+/**
+ * dmaapi_irq_fd() - the vector's file descriptor, for poll(2) or epoll(7)
+ * (readable: an interrupt to collect with dmaapi_irq_wait(..., 0, ...);
+ * EPOLLHUP: the device is gone); -1 if @irq is NULL.  Owned by @irq.
+ */
+int dmaapi_irq_fd(const struct dmaapi_irq *irq);
+
+/**
+ * dmaapi_irq_detach() - detach the vector and free @irq.  NULL is a no-op.
+ * The device's close detaches every vector it attached, but their
+ * struct dmaapi_irq must still be detached.
+ */
+void dmaapi_irq_detach(struct dmaapi_irq *irq);
+
+/* dmaapi_regs_info.flags */
+#define DMAAPI_REGS_MMAP (1u << 0)     /* dmaapi_regs_map() can map it */
+#define DMAAPI_REGS_IO (1u << 1)       /* PCI I/O ports: never mapped */
+#define DMAAPI_REGS_PREFETCH (1u << 2) /* prefetchable PCI memory */
+
+/** What a device's register region is (a PCI BAR, a device-tree reg range). */
+struct dmaapi_regs_info {
+	unsigned int count; /* the device's regions (PCI: 6 BARs) */
+	uint32_t flags;     /* DMAAPI_REGS_* ; 0 for an unused index */
+	uint64_t length;    /* bytes; 0 for an unused index */
+};
+
+/**
+ * dmaapi_regs_info() - what region @index of the device is.  An index past
+ * count succeeds with length 0.  Errors: NULL_POINTER, INDEX, SYSTEM.
+ */
+int dmaapi_regs_info(struct dmaapi_device *dev, unsigned int index,
+		     struct dmaapi_regs_info *info);
+
+/**
+ * dmaapi_regs_map() - map region @index, uncached, read-write.
+ * @addr: its first byte (out); @length: its length (out).
+ *
+ * The mapping lives until dmaapi_regs_unmap(), also after the device is
+ * closed; once the kernel removes the device, touching it raises SIGBUS.
+ * Errors: NULL_POINTER, INDEX (not a mappable region), SYSTEM.
+ */
+int dmaapi_regs_map(struct dmaapi_device *dev, unsigned int index, volatile void **addr,
+		    size_t *length);
+
+/** dmaapi_regs_unmap() - unmap what dmaapi_regs_map() gave.  Errors: SYSTEM. */
+int dmaapi_regs_unmap(volatile void *addr, size_t length);
 
 /* ------------------------------------------------------------------------ */
 /* Inline fast paths                                                         */

@@ -16,6 +16,9 @@
  *                     owned by its handle only.
  * struct dmaapi_chan  a dmaengine channel (CHAN_REQUEST, dmaapi_chan.c);
  *                     kref'd by its handle and its channel fd.
+ * struct dmaapi_irq_vec an attached interrupt vector (IRQ_SET); kref'd by
+ *                     the device's table while attached and by its irq fd;
+ *                     holds a reference on the dmaapi_dev (dmaapi_irq.c).
  *
  * An exported allocation (EXPORT_DMABUF) is also kref'd by its dma-buf: its
  * memory then lives until the last reference, even past the device's
@@ -26,6 +29,7 @@
  *     ctx->lock (mutex: one file's handles and ioctls)
  *       dev->dma_lock (mutex: the device's and the files' masks)
  *   mmap_lock (pin_user_pages, user copies: never under ctx->lock)
+ *       dev->irq_lock (mutex: interrupt vectors; see dmaapi_irq.c)
  *   mmap_lock (held by the core around ->mmap and vm_ops->close)
  *     dev->mmap_sem (rwsem: ->mmap against removal)
  *       ctx->mms_lock, dev->bufs_lock (spinlocks)
@@ -66,6 +70,14 @@ struct dmaapi_saved_dma {
 	bool valid;
 };
 
+/* What bind turned on for a device-tree device (dmaapi_power.c). */
+struct dmaapi_power {
+	struct clk_bulk_data *clks;	/* devm */
+	int nclks;
+	struct reset_control *rst;	/* devm, NULL: none */
+	bool pm_on;			/* runtime PM enabled and got */
+};
+
 struct dmaapi_dev {
 	struct kref ref;
 	struct device *dev;
@@ -98,6 +110,15 @@ struct dmaapi_dev {
 	wait_queue_head_t bufs_wq;
 
 	struct dmaapi_saved_dma saved;
+
+	/* Interrupts (dmaapi_irq.c): irq_lock nests inside ctx->lock. */
+	struct mutex irq_lock;	/* irq_type, irq_vecs, nvecs */
+	u32 irq_type;		/* DMAAPI_IRQ_* allocated, or DMAAPI_IRQ_NONE */
+	unsigned int nvecs;
+	struct dmaapi_irq_vec **irq_vecs;
+	wait_queue_head_t dead_wq;	/* woken when dead is set */
+
+	struct dmaapi_power power;	/* a device-tree device's, at bind */
 };
 
 enum dmaapi_obj_type {
@@ -216,6 +237,28 @@ int dmaapi_buf_sync(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf,
 void dmaapi_buf_put(struct dmaapi_buf *buf);
 void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev);
 int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma);
+
+/* dmaapi_irq.c */
+struct dmaapi_irq_vec;
+void dmaapi_irq_init(struct dmaapi_dev *ddev);
+int dmaapi_ioctl_irq_info(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_irq_set(struct dmaapi_ctx *ctx, void *arg);
+void dmaapi_irq_release_ctx(struct dmaapi_ctx *ctx);
+void dmaapi_irq_remove(struct dmaapi_dev *ddev);
+extern struct device_attribute dev_attr_irq_counts;
+struct poll_table_struct;
+__poll_t dmaapi_fops_poll(struct file *filp, struct poll_table_struct *wait);
+
+/* dmaapi_regions.c */
+int dmaapi_ioctl_region_info(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_region_mmap(struct dmaapi_ctx *ctx, struct vm_area_struct *vma);
+
+/* dmaapi_buf.c, for dmaapi_regions.c */
+int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm);
+
+/* dmaapi_power.c: a device-tree device's clocks, resets, runtime PM */
+int dmaapi_power_on(struct device *dev, struct dmaapi_power *pwr);
+void dmaapi_power_off(struct device *dev, struct dmaapi_power *pwr);
 
 /* dmaapi_map.c */
 int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg);

@@ -234,7 +234,7 @@ static const struct vm_operations_struct dmaapi_vm_ops = {
  * no users left cannot be in mmap() any more: it is dropped on the way, so the
  * list holds only live mms, not every one that ever mapped the file.
  */
-static int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
+int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm)
 {
 	struct dmaapi_mm_ref *mref, *tmp, *new;
 	LIST_HEAD(dead);
@@ -285,7 +285,9 @@ int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EBADF;
-	if (!handle || handle > U32_MAX)
+	if (!handle)	/* no allocation has handle 0: a register region */
+		return dmaapi_region_mmap(ctx, vma);
+	if (handle > U32_MAX)
 		return -ENXIO;
 
 	xa_lock(&ctx->objs);

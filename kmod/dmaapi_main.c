@@ -189,6 +189,8 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 	 * a concurrent remove out.
 	 */
 	mutex_lock(&ddev->lock);
+	/* its interrupts first: no handler may run once DMA stops */
+	dmaapi_irq_release_ctx(ctx);
 	if (list_is_singular(&ddev->ctxs) && !ddev->dead)
 		dmaapi_dev_quiesce(ddev, false);
 	mutex_lock(&ctx->lock);
@@ -230,6 +232,7 @@ static const struct file_operations dmaapi_fops = {
 	.unlocked_ioctl = dmaapi_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = dmaapi_mmap,
+	.poll = dmaapi_fops_poll,
 };
 
 /* sysfs attributes of the misc device */
@@ -313,6 +316,7 @@ static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_handles.attr,
 	&dev_attr_bytes.attr,
 	&dev_attr_live_bufs.attr,
+	&dev_attr_irq_counts.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dmaapi);
@@ -363,6 +367,7 @@ static int dmaapi_dev_create(struct device *dev, bool is_default, bool is_pci,
 	INIT_LIST_HEAD(&ddev->bufs);
 	atomic_set(&ddev->live_bufs, 0);
 	init_waitqueue_head(&ddev->bufs_wq);
+	dmaapi_irq_init(ddev);
 
 	ddev->misc.minor = MISC_DYNAMIC_MINOR;
 	ddev->misc.name = ddev->name;
@@ -463,6 +468,8 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 	down_write(&ddev->mmap_sem);
 	ddev->dead = true;
 	up_write(&ddev->mmap_sem);
+	/* Free its interrupts; their waiters and the node's wake up. */
+	dmaapi_irq_remove(ddev);
 	/*
 	 * Stop the device's DMA before its memory is unmapped and freed; the
 	 * driver core holds the device's lock around remove.
@@ -507,6 +514,7 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct dmaapi_saved_dma saved = {};
+	struct dmaapi_power power;
 	struct dmaapi_dev *ddev;
 	bool has_rmem;
 	int ret;
@@ -538,6 +546,9 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 			return dev_err_probe(dev, ret, "cannot use its memory-region\n");
 		has_rmem = !ret;
 	}
+	ret = dmaapi_power_on(dev, &power);
+	if (ret)
+		goto err_rmem;
 	dmaapi_save_dma(dev, &saved);
 	if (!dev->dma_mask || !*dev->dma_mask) {
 		ret = dma_coerce_mask_and_coherent(dev,
@@ -557,11 +568,14 @@ static int dmaapi_platform_probe(struct platform_device *pdev)
 	 */
 	ddev->coherent_pool = has_rmem && dev->dma_mem;
 #endif
+	ddev->power = power;
 	platform_set_drvdata(pdev, ddev);
 	return 0;
 
 err_restore:
 	dmaapi_restore_dma(dev, &saved);
+	dmaapi_power_off(dev, &power);
+err_rmem:
 	if (has_rmem)
 		of_reserved_mem_device_release(dev);
 	return ret;
@@ -572,6 +586,7 @@ static void dmaapi_platform_remove_dev(struct platform_device *pdev)
 	struct dmaapi_dev *ddev = platform_get_drvdata(pdev);
 
 	dmaapi_dev_remove(ddev);	/* every allocation is freed */
+	dmaapi_power_off(ddev->dev, &ddev->power);
 	dmaapi_restore_dma(ddev->dev, &ddev->saved);
 	if (ddev->has_rmem)
 		of_reserved_mem_device_release(ddev->dev);
@@ -620,9 +635,10 @@ static int dmaapi_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (ret)
 		return ret;
 	/*
-	 * The BARs stay unclaimed: userspace mmaps sysfs resourceN.  Bus
-	 * mastering is on while a file is open; INTx stays masked, as nothing
-	 * here handles it.
+	 * The BARs stay unclaimed: userspace mmaps them through the node
+	 * (dmaapi_regions.c) or sysfs resourceN.  Bus mastering is on while a
+	 * file is open; INTx stays disabled until a file attaches it
+	 * (dmaapi_irq.c).
 	 */
 	pci_intx(pdev, 0);
 

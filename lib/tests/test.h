@@ -39,5 +39,6 @@ int fake_chan_ioctl(int fd, unsigned long req, void *arg);
 struct dmaapi_device *fake_linux_device(void);
 unsigned fake_linux_frees(uint32_t handle);
 void fake_linux_end(void);
+void suite_irq(void);
 
 #endif

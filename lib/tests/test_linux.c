@@ -90,6 +90,23 @@ static void fake_reset(void)
 	fk.next_handle = 1;
 }
 
+/* test_irq.c: the fake kernel for the commands from 0xA0, and on and off. */
+int fake_irq_ioctl(int fd, unsigned long req, void *arg);
+void *fake_regs_mmap(size_t len, int prot, int flags, off_t off);
+void fake_linux_begin(void);
+void fake_linux_end(void);
+
+void fake_linux_begin(void)
+{
+	fake_reset();
+}
+
+void fake_linux_end(void)
+{
+	fake_reset();
+	fk.active = false;
+}
+
 static unsigned fake_live(void)
 {
 	unsigned n = 0;
@@ -116,6 +133,9 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	int err;
 
 	fk.fd = fd;
+	/* interrupts and registers: test_irq.c */
+	if (_IOC_TYPE(req) == DMAAPI_TYPE && _IOC_NR(req) >= DMAAPI_CMD_IRQ_INFO)
+		return fake_irq_ioctl(fd, req, arg);
 	if (idx >= NCMD || _IOC_TYPE(req) != DMAAPI_TYPE)
 		return errno = ENOTTY, -1;
 	fk.calls[idx]++;
@@ -231,7 +251,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	va_end(ap);
 	/* the channel commands: test_chan.c's fake */
 	if (fk.active && _IOC_TYPE(req) == DMAAPI_TYPE &&
-	    _IOC_NR(req) >= DMAAPI_CMD_CHAN_REQUEST)
+	    _IOC_NR(req) >= DMAAPI_CMD_CHAN_REQUEST &&
+	    _IOC_NR(req) < DMAAPI_CMD_IRQ_INFO)
 		return fake_chan_ioctl(fd, req, arg);
 	if (fk.active && _IOC_TYPE(req) == DMAAPI_TYPE)
 		return fake_ioctl(fd, req, arg);
@@ -240,6 +261,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 static void *fake_mmap(size_t len, int prot, int flags, off_t off)
 {
+	if (!((uint64_t)off >> DMAAPI_MMAP_SHIFT))	/* a register region */
+		return fake_regs_mmap(len, prot, flags, off);
 	fk.mmap_len = len;
 	fk.mmap_off = off;
 	fk.mmap_flags = flags;
@@ -863,12 +886,6 @@ unsigned fake_linux_frees(uint32_t handle)
 	for (unsigned i = 0; i < fk.nfree; i++)
 		n += fk.frees[i] == handle;
 	return n;
-}
-
-void fake_linux_end(void)
-{
-	fake_reset();
-	fk.active = false;
 }
 
 void suite_linux(void)

@@ -15,7 +15,7 @@
  * has a reset method (sysfs reset_method: FLR, PM, bus, device-specific),
  * the function is reset too, as vfio-pci does, so that the next opener finds
  * no engine programmed; a device without one keeps its registers.  Its INTx
- * stays masked.  ioctls never hold a lock that unbinding waits for while they
+ * stays disabled while no file has attached it (DMAAPI_IOCTL_IRQ_SET).  ioctls never hold a lock that unbinding waits for while they
  * touch user memory: an ioctl stuck in a user fault does not stall unbind.
  *
  * DOC: General ioctl format and errors
@@ -49,7 +49,9 @@
  * EBADF      mmap without MAP_SHARED
  * ENXIO      mmap of a range outside an allocation or of a mapping handle
  * EBADF      IMPORT_DMABUF: the fd is not open
- * EMFILE     EXPORT_DMABUF: no free file descriptor
+ * EMFILE     EXPORT_DMABUF, IRQ_SET: no free file descriptor
+ * ENOSPC     IRQ_SET: the PCI core cannot allocate the type's vectors
+ * EAGAIN     read() of an irq fd opened O_NONBLOCK with no new interrupt
  */
 #ifndef _UAPI_LINUX_DMAAPI_H
 #define _UAPI_LINUX_DMAAPI_H
@@ -647,5 +649,154 @@ struct dmaapi_chan_set_limit {
 
 /* mmap offset of allocation @handle: handle << DMAAPI_MMAP_SHIFT */
 #define DMAAPI_MMAP_SHIFT 32
+
+/*
+ * DOC: Interrupts and registers (commands from DMAAPI_CMD_BASE + 0x20)
+ *
+ * A bound device's interrupts reach userspace through eventfds and through
+ * a file per vector; its memory regions (a PCI device's memory BARs, a
+ * device-tree device's "reg" ranges) are mmapped through the node.  Whoever
+ * may open the node may drive the device: no sysfs root access is needed.
+ *
+ * A PCI device uses one interrupt type at a time (INTx, MSI or MSI-X, as
+ * the PCI core allows): the first vector attached allocates every vector of
+ * its type, the last one detached frees them.  A vector is attached by one
+ * file, and detached by DMAAPI_IRQ_SET_DETACH, by the close of that file or
+ * by the device's removal.
+ *
+ * The vector's file (dmaapi_irq_set.irq_fd) is the fast way to wait:
+ *  - read() of 8 bytes blocks until an interrupt this file has not returned
+ *    yet, and returns the vector's interrupt count since it was attached
+ *    (a __u64); with O_NONBLOCK it fails with EAGAIN instead of blocking;
+ *  - poll() reports EPOLLIN when such an interrupt is there;
+ *  - an auto-masked vector (INTx, a device-tree interrupt: the kernel masks
+ *    the line on each interrupt, as uio_pci_generic does) is re-enabled by
+ *    the next read() or poll() that finds every interrupt returned: a
+ *    driver that handles the device (acks its interrupt) before it waits
+ *    again pays one read() per interrupt and nothing to unmask.  A write()
+ *    of any 8 bytes re-enables it too, for whoever waits on the eventfd;
+ *  - once the vector is detached or the device is gone, read() and write()
+ *    fail with ENODEV and poll() reports EPOLLHUP | EPOLLERR.
+ * The eventfd given at attach (if any) is signalled once per interrupt.
+ * The node itself reports EPOLLHUP | EPOLLERR to poll() once the device is
+ * gone.  Per-vector counts are in the node's sysfs attribute irq_counts,
+ * one "<type> <index> <count>" line per attached vector.
+ *
+ * mmap offsets: an allocation's is its handle << DMAAPI_MMAP_SHIFT; region
+ * @index's is DMAAPI_REGION_MMAP_OFFSET(index), with handle bits 0 (no
+ * allocation has handle 0): regions are mapped uncached, up to their
+ * length rounded to pages, and only those whose info has
+ * DMAAPI_REGION_MMAP.  Unbinding the device zaps every mapping of a region;
+ * touching it then raises SIGBUS.
+ */
+enum {
+	DMAAPI_CMD_IRQ_INFO = 0xA0,
+	DMAAPI_CMD_IRQ_SET = 0xA1,
+	DMAAPI_CMD_REGION_INFO = 0xA2,
+};
+
+/* Interrupt types */
+#define DMAAPI_IRQ_INTX 0	/* PCI INTx, auto-masked */
+#define DMAAPI_IRQ_MSI 1	/* PCI MSI */
+#define DMAAPI_IRQ_MSIX 2	/* PCI MSI-X */
+#define DMAAPI_IRQ_PLATFORM 3	/* a device-tree device's interrupts, auto-masked */
+#define DMAAPI_IRQ_NR_TYPES 4
+#define DMAAPI_IRQ_NONE 0xffffffffU	/* dmaapi_irq_info.active_type: none */
+
+/* dmaapi_irq_info.out_flags */
+#define DMAAPI_IRQ_AUTOMASKED (1U << 0) /* each interrupt masks the vector */
+
+/**
+ * struct dmaapi_irq_info - ioctl(DMAAPI_IOCTL_IRQ_INFO)
+ * @size: sizeof(struct dmaapi_irq_info)
+ * @flags: must be 0
+ * @type: DMAAPI_IRQ_*
+ * @count: the device's vectors of @type, 0 if it has none (out)
+ * @out_flags: DMAAPI_IRQ_AUTOMASKED (out)
+ * @active_type: the type whose vectors are allocated, or DMAAPI_IRQ_NONE (out)
+ *
+ * EINVAL: an unknown @type.
+ */
+struct dmaapi_irq_info {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 count;
+	__u32 out_flags;
+	__u32 active_type;
+};
+#define DMAAPI_IOCTL_IRQ_INFO _IO(DMAAPI_TYPE, DMAAPI_CMD_IRQ_INFO)
+
+/* dmaapi_irq_set.flags */
+#define DMAAPI_IRQ_SET_DETACH (1U << 0) /* detach instead of attaching */
+
+/**
+ * struct dmaapi_irq_set - ioctl(DMAAPI_IOCTL_IRQ_SET)
+ * @size: sizeof(struct dmaapi_irq_set)
+ * @flags: 0 to attach, DMAAPI_IRQ_SET_DETACH to detach
+ * @type: DMAAPI_IRQ_*
+ * @index: the vector, below dmaapi_irq_info.count
+ * @eventfd: attach: an eventfd signalled on each interrupt, or -1
+ * @irq_fd: attach: the vector's file, O_RDWR | O_CLOEXEC (out); the
+ *          caller closes it (closing it does not detach)
+ *
+ * EINVAL: an unknown @type, @index out of range, a non-eventfd @eventfd.
+ * EOPNOTSUPP: the device has no vector of @type.  EBUSY: the vector is
+ * attached already, or another type's vectors are allocated.  EBADF:
+ * @eventfd is not open.  ENOENT (detach): this file has not attached the
+ * vector.  ENOSPC: the PCI core cannot allocate the type's vectors.  The
+ * descriptor is installed before the struct is written back: on EFAULT
+ * then it stays open and the vector attached.
+ */
+struct dmaapi_irq_set {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 index;
+	__s32 eventfd;
+	__s32 irq_fd;
+};
+#define DMAAPI_IOCTL_IRQ_SET _IO(DMAAPI_TYPE, DMAAPI_CMD_IRQ_SET)
+
+/* dmaapi_region_info.region_flags */
+#define DMAAPI_REGION_MMAP (1U << 0)	/* may be mmapped at mmap_offset */
+#define DMAAPI_REGION_IO (1U << 1)	/* an I/O port range (PCI), never mapped */
+#define DMAAPI_REGION_PREFETCH (1U << 2) /* prefetchable memory (PCI) */
+
+/* Region mmap offsets: handle bits 0, the index in bits 28..31 */
+#define DMAAPI_REGION_SHIFT 28
+#define DMAAPI_REGION_MAX_LENGTH (1ULL << DMAAPI_REGION_SHIFT)
+#define DMAAPI_REGION_MAX_INDEX 16
+#define DMAAPI_REGION_MMAP_OFFSET(index) ((__u64)(index) << DMAAPI_REGION_SHIFT)
+
+/**
+ * struct dmaapi_region_info - ioctl(DMAAPI_IOCTL_REGION_INFO)
+ * @size: sizeof(struct dmaapi_region_info)
+ * @flags: must be 0
+ * @index: a PCI BAR number (0..5) or a device-tree "reg" entry, below
+ *         DMAAPI_REGION_MAX_INDEX
+ * @count: the number of regions the device has (out)
+ * @region_flags: DMAAPI_REGION_* (out)
+ * @__reserved: must be 0
+ * @length: bytes, 0 for an unused BAR (out)
+ * @mmap_offset: the offset to pass to mmap() (out)
+ *
+ * A region is mappable (DMAAPI_REGION_MMAP) if it is memory, starts on a
+ * page boundary, spans whole pages and is at most DMAAPI_REGION_MAX_LENGTH.
+ * An @index at or past @count succeeds with @length and @region_flags 0
+ * (so index 0 tells how many regions there are).  EINVAL: @index at or
+ * past DMAAPI_REGION_MAX_INDEX, a non-zero reserved field.
+ */
+struct dmaapi_region_info {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 count;
+	__u32 region_flags;
+	__u32 __reserved;
+	__aligned_u64 length;
+	__aligned_u64 mmap_offset;
+};
+#define DMAAPI_IOCTL_REGION_INFO _IO(DMAAPI_TYPE, DMAAPI_CMD_REGION_INFO)
 
 #endif /* _UAPI_LINUX_DMAAPI_H */
