@@ -48,6 +48,7 @@ int main(void)
 	suite_sync();
 	suite_pool();
 	suite_linux();
+	suite_dmabuf();
 	printf("1..%u\n", t_num);
 	printf("%u passed, %u failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;

@@ -31,5 +31,6 @@ void suite_sync(void);
 void suite_errors(void);
 void suite_linux(void);
 void suite_pool(void);
+void suite_dmabuf(void);
 
 #endif
