@@ -10,9 +10,15 @@
  *
  * An import is a dma-buf attached to and mapped for this file's device.
  *
+ * Every export is on dmaapi_exports, so that the node's "dmabufs" sysfs
+ * attribute can list what it exported (and, from its files' handles, what
+ * it imported).
+ *
  * Locks: the dma-buf core calls map/unmap_dma_buf with the dma-buf's
  * reservation lock held; exp->lock (the attachment list) nests inside it
- * and is the only lock begin/end_cpu_access take.
+ * and is the only lock begin/end_cpu_access take.  dmaapi_exports_lock
+ * (the list of exports) is taken alone, or outside exp->lock by the sysfs
+ * attribute.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,12 +47,17 @@ MODULE_IMPORT_NS(DMA_BUF);
 
 struct dmaapi_export {
 	struct dmaapi_buf *buf;
+	struct dma_buf *dmabuf;
+	struct list_head node;	/* in dmaapi_exports */
 	pgoff_t pgoff;		/* of the range in the allocation */
 	unsigned int npages;
 	struct page **pages;	/* of the range */
 	struct mutex lock;	/* attachments */
 	struct list_head attachments;
 };
+
+static LIST_HEAD(dmaapi_exports);
+static DEFINE_MUTEX(dmaapi_exports_lock);
 
 struct dmaapi_export_att {
 	struct list_head node;
@@ -195,6 +206,9 @@ static void dmaapi_exp_release(struct dma_buf *dmabuf)
 {
 	struct dmaapi_export *exp = dmabuf->priv;
 
+	mutex_lock(&dmaapi_exports_lock);
+	list_del(&exp->node);
+	mutex_unlock(&dmaapi_exports_lock);
 	dmaapi_buf_put(exp->buf);
 	mutex_destroy(&exp->lock);
 	kvfree(exp->pages);
@@ -302,6 +316,10 @@ int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg)
 	spin_lock(&ddev->bufs_lock);
 	buf->exported = true;
 	spin_unlock(&ddev->bufs_lock);
+	exp->dmabuf = dmabuf;
+	mutex_lock(&dmaapi_exports_lock);
+	list_add_tail(&exp->node, &dmaapi_exports);
+	mutex_unlock(&dmaapi_exports_lock);
 
 	fd = dma_buf_fd(dmabuf, O_CLOEXEC);
 	if (fd < 0) {
@@ -518,4 +536,66 @@ int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg)
 	cmd->out_flags = (imp->nsegs != 1 ? DMAAPI_OUT_SEGMENTED : 0) |
 			 (imp->bounced ? DMAAPI_OUT_BOUNCED : 0);
 	return 0;
+}
+
+/* The "dmabufs" attribute */
+
+static unsigned long dmaapi_dmabuf_ino(struct dma_buf *dmabuf)
+{
+	return file_inode(dmabuf->file)->i_ino;
+}
+
+/*
+ * One line per dma-buf of @ddev, for /sys/class/misc/<node>/dmabufs
+ * (documented in include/uapi/linux/dmaapi.h), up to a page: "export"
+ * lines for what its allocations exported, live whether or not the file
+ * that exported them is still open, then "import" lines for what its open
+ * files imported.  Called by sysfs while the node exists, so @ddev is live.
+ */
+ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
+{
+	struct dmaapi_export *exp;
+	struct dmaapi_export_att *att;
+	struct dmaapi_ctx *ctx;
+	struct dmaapi_obj *obj;
+	unsigned long id;
+	unsigned int n;
+	int len = 0;
+
+	mutex_lock(&dmaapi_exports_lock);
+	list_for_each_entry(exp, &dmaapi_exports, node) {
+		if (exp->buf->ddev != ddev)
+			continue;
+		n = 0;
+		mutex_lock(&exp->lock);
+		list_for_each_entry(att, &exp->attachments, node)
+			n++;
+		mutex_unlock(&exp->lock);
+		len += sysfs_emit_at(buf, len,
+				     "export ino=%lu size=%zu offset=%llu memory=%s attachments=%u\n",
+				     dmaapi_dmabuf_ino(exp->dmabuf), exp->dmabuf->size,
+				     (unsigned long long)exp->pgoff << PAGE_SHIFT,
+				     exp->buf->cached ? "cached" : "coherent", n);
+	}
+	mutex_unlock(&dmaapi_exports_lock);
+
+	mutex_lock(&ddev->lock);
+	list_for_each_entry(ctx, &ddev->ctxs, node) {
+		mutex_lock(&ctx->lock);
+		xa_for_each(&ctx->objs, id, obj) {
+			struct dmaapi_import *imp;
+
+			if (obj->type != DMAAPI_OBJ_IMPORT)
+				continue;
+			imp = to_dmaapi_import(obj);
+			len += sysfs_emit_at(buf, len,
+					     "import ino=%lu size=%zu exporter=%s segments=%u bounced=%d\n",
+					     dmaapi_dmabuf_ino(imp->dmabuf), imp->dmabuf->size,
+					     imp->dmabuf->exp_name ?: "?", imp->nsegs,
+					     imp->bounced);
+		}
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&ddev->lock);
+	return len;
 }
