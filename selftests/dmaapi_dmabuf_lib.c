@@ -621,4 +621,101 @@ TEST_F(dmabuf_lib, vgem_prime_export)
 	dmaapi_array_free(a);
 }
 
+/* The line of node @misc's dmabufs attribute that starts with @prefix, or "". */
+static void dmabufs_line(const char *misc, const char *prefix, char *out, size_t len)
+{
+	char path[160], line[256];
+	FILE *f;
+
+	out[0] = 0;
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/dmabufs", misc);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, prefix, strlen(prefix))) {
+			snprintf(out, len, "%s", line);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* dmaapictl's listing of @node contains @needle (inside the VM guest). */
+static int dmaapictl_lists(const char *node, const char *needle)
+{
+	const char *ctl = getenv("DMAAPICTL") ?: "/dmaapi/tools/dmaapictl";
+	char cmd[256], line[512];
+	int found = 0;
+	FILE *p;
+
+	if (access(ctl, X_OK))
+		return getenv("DMAAPI_CELL") ? -1 : 1;	/* the guest always has it */
+	snprintf(cmd, sizeof(cmd), "%s dmabuf %s", ctl, node);
+	p = popen(cmd, "re");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p))
+		found |= strstr(line, needle) != NULL;
+	return pclose(p) == 0 && found ? 1 : 0;
+}
+
+/*
+ * The nodes' dmabufs attributes (and dmaapictl dmabuf) list the export with
+ * its attachment and the import with its exporter, and forget each when it
+ * goes.
+ */
+TEST_F(dmabuf_lib, sysfs_lists_dmabufs)
+{
+	struct dmaapi_array *a = NULL;
+	struct dmaapi_map *m = NULL;
+	char want[160], got[256], edu_misc[64], prefix[64], needle[64];
+	struct stat st;
+	size_t nsegs = 0;
+	int dfd = -1;
+
+	snprintf(edu_misc, sizeof(edu_misc), "dmaapi-%s", self->e.bdf);
+	ASSERT_EQ(0, dmaapi_array_cached_zero_with_align(self->exp, 1, 3 * PG, PG,
+							 DMAAPI_BIDIRECTIONAL, &a));
+	ASSERT_EQ(0, dmaapi_array_export_dmabuf(a, PG, 2 * PG, &dfd)) TH_LOG("%s", lib_err());
+	ASSERT_EQ(0, fstat(dfd, &st));
+	snprintf(prefix, sizeof(prefix), "export ino=%lu ", (unsigned long)st.st_ino);
+	snprintf(want, sizeof(want), "%ssize=%lu offset=%lu memory=cached attachments=0",
+		 prefix, 2 * PG, PG);
+	dmabufs_line("dmaapi", prefix, got, sizeof(got));
+	EXPECT_STREQ(want, got);
+
+	ASSERT_EQ(0, dmaapi_map_import_dmabuf(self->e.dev, dfd, 1, DMAAPI_BIDIRECTIONAL, &m))
+		TH_LOG("%s", lib_err());
+	ASSERT_EQ(0, dmaapi_map_segments(m, NULL, 0, &nsegs));
+	want[strlen(want) - 1] = '1';
+	dmabufs_line("dmaapi", prefix, got, sizeof(got));
+	EXPECT_STREQ(want, got);
+	snprintf(prefix, sizeof(prefix), "import ino=%lu ", (unsigned long)st.st_ino);
+	snprintf(want, sizeof(want), "%ssize=%lu exporter=dmaapi segments=%zu bounced=%d", prefix,
+		 2 * PG, nsegs, !!(dmaapi_map_region(m)->flags & DMAAPI_REGION_BOUNCED));
+	dmabufs_line(edu_misc, prefix, got, sizeof(got));
+	EXPECT_STREQ(want, got);
+	snprintf(needle, sizeof(needle), " %lu ", (unsigned long)st.st_ino);
+	EXPECT_EQ(1, dmaapictl_lists("default", needle)) TH_LOG("dmaapictl dmabuf default");
+	EXPECT_EQ(1, dmaapictl_lists(self->e.bdf, needle)) TH_LOG("dmaapictl dmabuf %s",
+								self->e.bdf);
+
+	/* the import goes: the export has no attachment left */
+	dmaapi_map_free(m);
+	dmabufs_line(edu_misc, prefix, got, sizeof(got));
+	EXPECT_STREQ("", got);
+	snprintf(prefix, sizeof(prefix), "export ino=%lu ", (unsigned long)st.st_ino);
+	dmabufs_line("dmaapi", prefix, got, sizeof(got));
+	EXPECT_NE(NULL, strstr(got, "attachments=0"));
+	/* the array goes, the export stays while the fd does; then it goes */
+	dmaapi_array_free(a);
+	dmabufs_line("dmaapi", prefix, got, sizeof(got));
+	EXPECT_NE(0, got[0]);
+	close(dfd);
+	dmabufs_line("dmaapi", prefix, got, sizeof(got));
+	EXPECT_STREQ("", got);
+}
+
 TEST_HARNESS_MAIN
