@@ -545,12 +545,16 @@ static unsigned long dmaapi_dmabuf_ino(struct dma_buf *dmabuf)
 	return file_inode(dmabuf->file)->i_ino;
 }
 
+/* Room for one more whole line (they are shorter) in the page. */
+#define DMAAPI_DMABUFS_LINE 160
+
 /*
  * One line per dma-buf of @ddev, for /sys/class/misc/<node>/dmabufs
  * (documented in include/uapi/linux/dmaapi.h), up to a page: "export"
  * lines for what its allocations exported, live whether or not the file
  * that exported them is still open, then "import" lines for what its open
  * files imported.  Called by sysfs while the node exists, so @ddev is live.
+ * Only whole lines: what does not fit the page is left out.
  */
 ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
 {
@@ -566,6 +570,8 @@ ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
 	list_for_each_entry(exp, &dmaapi_exports, node) {
 		if (exp->buf->ddev != ddev)
 			continue;
+		if (len > PAGE_SIZE - DMAAPI_DMABUFS_LINE)
+			break;
 		n = 0;
 		mutex_lock(&exp->lock);
 		list_for_each_entry(att, &exp->attachments, node)
@@ -585,7 +591,8 @@ ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
 		xa_for_each(&ctx->objs, id, obj) {
 			struct dmaapi_import *imp;
 
-			if (obj->type != DMAAPI_OBJ_IMPORT)
+			if (obj->type != DMAAPI_OBJ_IMPORT ||
+			    len > PAGE_SIZE - DMAAPI_DMABUFS_LINE)
 				continue;
 			imp = to_dmaapi_import(obj);
 			len += sysfs_emit_at(buf, len,
