@@ -251,14 +251,14 @@ expect 0 "^/dev/dmaapi +platform +0xfffffffff +36 +$def_coh +no +0$" \
 	"list: /dev/dmaapi, platform, 36-bit mask, coherent $def_coh, no IOMMU, 0 handles"
 run info default
 expect 0 "^dma mask: +0xfffffffff \(36 bits\)" "info default: 36-bit mask"
+printf '%s\n' "$out" | grep -Eq '^max handles: +77 ' && ok "info default: max handles 77" ||
+	not_ok "info default: max handles 77" "$out"
 # No dma-buf exported or imported yet (selftests/dmaapi_dmabuf_lib.c checks
 # the listing of live ones).
 run dmabuf
 expect 0 "^NODE +KIND +INODE +SIZE +DETAILS$" "dmabuf: the table's header, nothing listed"
 run --json dmabuf default
 expect_json "dmabuf --json default: no dma-buf" '"node":"/dev/dmaapi"' '"dmabufs":\[\]'
-printf '%s\n' "$out" | grep -Eq '^max handles: +77 ' && ok "info default: max handles 77" ||
-	not_ok "info default: max handles 77" "$out"
 
 # ---- bind edu --------------------------------------------------------------
 if [ -z "$EDU" ]; then
