@@ -114,12 +114,20 @@ static struct sg_table *dmaapi_exp_map(struct dma_buf_attachment *attach,
 
 	if (att->mapped)
 		return ERR_PTR(-EBUSY);
-	/* the importer reports the failure */
-	ret = dma_map_sgtable(attach->dev, &att->sgt, dir, DMA_ATTR_NO_WARN);
+	/*
+	 * The pages are this device's DMA memory already, so the mapping
+	 * overlaps another one, which DMA-API debug refuses unless the map
+	 * skips the CPU sync: that sync is done here, on the table the core
+	 * has not scrambled yet (see dmaapi_sync_mapping()).  The importer
+	 * reports a failure.
+	 */
+	ret = dma_map_sgtable(attach->dev, &att->sgt, dir,
+			      DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret) {
 		dev_dbg(attach->dev, "cannot map a dmaapi dma-buf: %d\n", ret);
 		return ERR_PTR(ret);
 	}
+	dma_sync_sgtable_for_device(attach->dev, &att->sgt, dir);
 	mutex_lock(&exp->lock);
 	att->dir = dir;
 	att->mapped = true;
@@ -136,7 +144,47 @@ static void dmaapi_exp_unmap(struct dma_buf_attachment *attach,
 	mutex_lock(&exp->lock);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
-	dma_unmap_sgtable(attach->dev, sgt, dir, DMA_ATTR_NO_WARN);
+	/* the core has unscrambled the table again */
+	dma_sync_sgtable_for_cpu(attach->dev, sgt, dir);
+	dma_unmap_sgtable(attach->dev, sgt, dir,
+			  DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC);
+}
+
+/*
+ * Sync the mapping @sgt of @dev, a table the dma-buf core has handed to an
+ * importer: under CONFIG_DMABUF_DEBUG the core scrambles its page links
+ * while it is mapped (mangle_sg_table), so that the sgtable syncs, which
+ * read sg_page() (DMA-API debug does on every one), would follow garbage.
+ * Only the DMA addresses are sound then: sync page by page through them
+ * (an IOMMU maps a DMA range onto pages that need not be contiguous).
+ */
+static void dmaapi_sync_mapping(struct device *dev, struct sg_table *sgt,
+				enum dma_data_direction dir, bool for_cpu)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG)) {
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(dev, sgt, dir);
+		else
+			dma_sync_sgtable_for_device(dev, sgt, dir);
+		return;
+	}
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		dma_addr_t addr = sg_dma_address(sg), end = addr + sg_dma_len(sg);
+
+		while (addr < end) {
+			size_t len = min_t(u64, end - addr,
+					   PAGE_SIZE - offset_in_page(addr));
+
+			if (for_cpu)
+				dma_sync_single_for_cpu(dev, addr, len, dir);
+			else
+				dma_sync_single_for_device(dev, addr, len, dir);
+			addr += len;
+		}
+	}
 }
 
 static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
@@ -153,11 +201,7 @@ static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
 	list_for_each_entry(att, &exp->attachments, node) {
 		if (!att->mapped)
 			continue;
-		if (for_cpu)
-			dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
-		else
-			dma_sync_sgtable_for_device(att->dev, &att->sgt,
-						    att->dir);
+		dmaapi_sync_mapping(att->dev, &att->sgt, att->dir, for_cpu);
 	}
 	if (buf->cached && buf->need_sync && for_cpu)
 		dma_sync_single_range_for_cpu(buf->ddev->dev, buf->dma, off,
@@ -440,11 +484,11 @@ int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
 	 */
 	if (for_cpu) {
 		ret = dma_buf_begin_cpu_access(imp->dmabuf, imp->obj.dir);
-		dma_sync_sgtable_for_cpu(dev, imp->sgt, imp->obj.dir);
+		dmaapi_sync_mapping(dev, imp->sgt, imp->obj.dir, true);
 		return ret;
 	}
 	ret = dma_buf_end_cpu_access(imp->dmabuf, imp->obj.dir);
-	dma_sync_sgtable_for_device(dev, imp->sgt, imp->obj.dir);
+	dmaapi_sync_mapping(dev, imp->sgt, imp->obj.dir, false);
 	return ret;
 }
 

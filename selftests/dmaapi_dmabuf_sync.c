@@ -94,11 +94,14 @@ static void trace_clear(void)
 	write_str("trace", "", false);
 }
 
-/* How many events @name covered all of [@start, @start + @len). */
+/*
+ * How many times events @name covered each page of [@start, @start + @len)
+ * (the fewest over the pages): a sync may come as one range or page by page.
+ */
 static unsigned int covered(const char *name, uint64_t start, uint64_t len)
 {
+	unsigned int hits[LEN / PG] = { 0 }, n = ~0U;
 	char path[128], line[512], tag[32];
-	unsigned int n = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/trace", tracefs);
@@ -113,11 +116,14 @@ static unsigned int covered(const char *name, uint64_t start, uint64_t len)
 		if (line[0] == '#' || !strstr(line, tag) || !(p = strstr(line, "paddr=")) ||
 		    sscanf(p, "paddr=%llx size=%llx", &a, &b) != 2)
 			continue;
-		if (a <= start && a + b >= start + len)
-			n++;
+		for (uint64_t pg = 0; pg < len / PG && pg < LEN / PG; pg++)
+			if (a <= start + pg * PG && a + b >= start + (pg + 1) * PG)
+				hits[pg]++;
 	}
 	fclose(f);
-	return n;
+	for (uint64_t pg = 0; pg < len / PG && pg < LEN / PG; pg++)
+		n = hits[pg] < n ? hits[pg] : n;
+	return n == ~0U ? 0 : n;
 }
 
 /* What the runner made device @key ("default", "edu"): 1 coherent, 0 not, -1 unknown. */
