@@ -10,7 +10,9 @@
  *   struct dmaapi_map    SArrayPtr<T>  an existing buffer mapped for DMA
  *
  * and, since 1.2, struct dmaapi_pool (dma-api 0.8's pools): fixed-size DMA
- * buffers cut from one allocation, handed out without system calls.
+ * buffers cut from one allocation, handed out without system calls.  Since
+ * 1.3 arrays and boxes export to dma-buf fds and a dma-buf fd imports as a
+ * mapped array.
  *
  * A device either runs on the kernel module (dmaapi_device_open(): the ioctls
  * of /dev/dmaapi) or on any backend the caller supplies (dmaapi_device_new()).
@@ -771,7 +773,9 @@ int dmaapi_map_write_slice(struct dmaapi_map *m, size_t first, size_t count, con
  * dmaapi_array_dma_addr_of() / dmaapi_map_dma_addr_of() - the device's
  * address of element @index (dma_addr + @index * elem_size) in *@out.
  * @index may be the length (the address just past the end).
- * Errors: NULL_POINTER, INDEX (@index > len); *@out is untouched then.
+ * Errors: NULL_POINTER, INDEX (@index > len); since 1.3 SYSTEM with errno
+ * EOPNOTSUPP for an import with DMAAPI_REGION_SEGMENTED (no one address:
+ * dmaapi_map_segments()); *@out is untouched then.
  */
 int dmaapi_array_dma_addr_of(const struct dmaapi_array *a, size_t index, dmaapi_addr_t *out);
 int dmaapi_map_dma_addr_of(const struct dmaapi_map *m, size_t index, dmaapi_addr_t *out);
@@ -1059,6 +1063,124 @@ int dmaapi_chan_reset(struct dmaapi_chan *ch);
 int dmaapi_chan_set_queue_limit(struct dmaapi_chan *ch, uint32_t limit);
 /** dmaapi_chan_max_job_bytes() - the longest job; 0 if @ch is NULL. */
 size_t dmaapi_chan_max_job_bytes(const struct dmaapi_chan *ch);
+
+/* ------------------------------------------------------------------------ */
+/* dma-buf: export and import (since 1.3)                                    */
+
+/*
+ * Linux's dma-buf shares one driver's buffer with other drivers and with
+ * userspace as a file descriptor.  These calls need a device of the kernel
+ * module (dmaapi_device_open()); on a custom backend they fail with SYSTEM
+ * and errno EOPNOTSUPP, and on a module built without dma-buf with SYSTEM
+ * and errno ENOTTY.
+ *
+ * Export: a page-granular range of an array or a box becomes a dma-buf
+ * (DMAAPI_IOCTL_EXPORT_DMABUF).  Every device that attaches it (V4L2, DRM,
+ * another dmaapi device) gets its own mapping of the pages, under its own
+ * mask, IOMMU and coherency; DMA_BUF_IOCTL_SYNC on the fd syncs every
+ * attachment and, for cached memory, this device's mapping too.  The
+ * dma-buf holds the memory: it stays after the container is freed, the
+ * device closed or unbound, until the dma-buf's last reference is gone.
+ *
+ * Import: a dma-buf of any exporter becomes a mapped array (struct
+ * dmaapi_map), so dmaapi_map_prepare_read_all(), dmaapi_map_confirm_write_all(),
+ * dmaapi_map_to_vec() and the other dmaapi_map_* calls work on it.  The
+ * device's mapping is the exporter's (dma_buf_map_attachment); the CPU
+ * reaches the memory through the dma-buf's own mmap(); each prepare_read
+ * and confirm_write is ONE ioctl (DMAAPI_IOCTL_SYNC on the import) that
+ * does both halves: the exporter's CPU-access bracketing (what
+ * DMA_BUF_IOCTL_SYNC START / END does: dma_buf_begin_cpu_access /
+ * dma_buf_end_cpu_access, on the whole dma-buf whatever the range) and the
+ * DMA-API syncs of this device's own mapping.  An import always needs its
+ * syncs (DMAAPI_REGION_NEED_SYNC): no exporter promises coherent memory.
+ *
+ * Segments: the device may not see an imported dma-buf as one contiguous
+ * DMA range (scattered pages and no IOMMU to join them).  dmaapi never
+ * bounces it into a contiguous copy, which would defeat zero-copy: the
+ * region gets DMAAPI_REGION_SEGMENTED, dmaapi_map_dma_addr() is 0,
+ * dmaapi_map_dma_addr_of() fails, and the caller programs the device with
+ * the ranges dmaapi_map_segments() lists (a scatter-gather list, a PRP
+ * list).  Every other mapping is one range.
+ */
+
+/* struct dmaapi_region.flags, since 1.3 */
+/* The mapped array is an imported dma-buf (dmaapi_map_import_dmabuf()). */
+#define DMAAPI_REGION_DMABUF (1U << 5)
+/* The device sees the region as several DMA ranges: dma_addr is 0, see
+ * dmaapi_map_segments(). */
+#define DMAAPI_REGION_SEGMENTED (1U << 6)
+
+/**
+ * dmaapi_array_export_dmabuf() / dmaapi_box_export_dmabuf() - make the
+ * bytes [@offset, @offset + @length) of the container's memory a dma-buf.
+ * @offset: a multiple of the device's page size (dmaapi_device_page_size())
+ * @length: a multiple of the page size; 0 means up to the end of the
+ *     memory, whose size is rounded up to a page
+ * @fd_out: receives the dma-buf's file descriptor (O_RDWR | O_CLOEXEC); the
+ *     caller owns it and closes it with close()
+ *
+ * No sync: write the data, confirm_write it as usual (cached memory), then
+ * hand the fd over.  The container stays usable and may be freed at any
+ * time; the dma-buf keeps the memory alive.
+ * Errors: NULL_POINTER, ALIGN (@offset or @length not page-aligned:
+ * address = the value, required = the page size), INDEX (the range ends
+ * past the rounded-up memory), SYSTEM (EOPNOTSUPP: not a kernel device, or
+ * no pages of this coherent memory; EMFILE; ENOTTY: no dma-buf), NO_MEMORY.
+ * *@fd_out is -1 on failure.
+ */
+int dmaapi_array_export_dmabuf(const struct dmaapi_array *a, size_t offset, size_t length,
+			       int *fd_out);
+int dmaapi_box_export_dmabuf(const struct dmaapi_box *b, size_t offset, size_t length,
+			     int *fd_out);
+
+/**
+ * dmaapi_map_import_dmabuf() - attach the dma-buf @fd to @dev, map it for
+ * the device in direction @dir and mmap it for the CPU, as a mapped array
+ * of elements of @elem_size bytes (len = the dma-buf's size / @elem_size).
+ * @fd: a dma-buf of any exporter; stays the caller's (the mapping keeps
+ *     its own reference: @fd may be closed right after)
+ * @out: receives the mapped array; the caller owns it (dmaapi_map_free()
+ *     unmaps, detaches and drops the reference, without syncing)
+ *
+ * dmaapi_map_as_ptr() is the dma-buf's own mmap (MAP_SHARED, read and
+ * write).  Syncs: see the section above; dmaapi_map_read/set do not sync,
+ * as for every mapped array.  The library checks every DMA range against
+ * the mask and the constraints (dmaapi_device_set_constraints()), as for
+ * any mapping.  Nothing is synced by the import itself: confirm_write what
+ * the CPU wrote before the device reads it.
+ * Errors: NULL_POINTER (@dev or @out NULL), ZERO_SIZED (@elem_size 0, or an
+ * empty dma-buf), LAYOUT (the size is not a multiple of @elem_size), SYSTEM
+ * (EBADF: @fd not open; EINVAL: not a dma-buf, or a bad @dir; EOPNOTSUPP:
+ * not a kernel device; the mmap's or the exporter's errno), DMA_MASK (a
+ * range beyond the mask: addr, mask), SEGMENT, BOUNDARY, NO_MEMORY.
+ * Nothing is leaked on failure; *@out is NULL then.
+ */
+int dmaapi_map_import_dmabuf(struct dmaapi_device *dev, int fd, size_t elem_size,
+			     enum dmaapi_direction dir, struct dmaapi_map **out);
+
+/**
+ * struct dmaapi_dma_segment - one DMA range of a mapping.
+ * @dma_addr: the device's address of its first byte
+ * @size: its length in bytes
+ */
+struct dmaapi_dma_segment {
+	dmaapi_addr_t dma_addr;
+	uint64_t size;
+};
+
+/**
+ * dmaapi_map_segments() - the DMA ranges the device sees the mapped array
+ * @m as, in device order, which together cover the buffer from its first
+ * byte: one range {dma_addr, bytes_len} for an ordinary mapping, one or
+ * more for an imported dma-buf (DMAAPI_IOCTL_GET_SEGMENTS).
+ * @segs: room for @max ranges; the first min(@max, *@count) are written
+ * @count: receives the number of ranges (call with @max 0 to learn it)
+ *
+ * Errors: NULL_POINTER (@m or @count NULL, @segs NULL with @max > 0),
+ * SYSTEM (the kernel refused), NO_MEMORY.
+ */
+int dmaapi_map_segments(const struct dmaapi_map *m, struct dmaapi_dma_segment *segs,
+			size_t max, size_t *count);
 
 /* ------------------------------------------------------------------------ */
 /* Barriers (since 1.1)                                                      */

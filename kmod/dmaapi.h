@@ -281,6 +281,7 @@ void dmaapi_import_release(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
 void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp);
 unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
 				struct dmaapi_segment *segs, unsigned int max);
+ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf);
 #else
 static inline int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg)
 {
@@ -313,6 +314,10 @@ static inline unsigned int dmaapi_import_walk(struct dmaapi_import *imp,
 					      unsigned int max)
 {
 	return 0;
+}
+static inline ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
+{
+	return 0;	/* no dma-buf: nothing to list */
 }
 #endif
 

@@ -10,9 +10,15 @@
  *
  * An import is a dma-buf attached to and mapped for this file's device.
  *
+ * Every export is on dmaapi_exports, so that the node's "dmabufs" sysfs
+ * attribute can list what it exported (and, from its files' handles, what
+ * it imported).
+ *
  * Locks: the dma-buf core calls map/unmap_dma_buf with the dma-buf's
  * reservation lock held; exp->lock (the attachment list) nests inside it
- * and is the only lock begin/end_cpu_access take.
+ * and is the only lock begin/end_cpu_access take.  dmaapi_exports_lock
+ * (the list of exports) is taken alone, or outside exp->lock by the sysfs
+ * attribute.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,6 +47,8 @@ MODULE_IMPORT_NS(DMA_BUF);
 
 struct dmaapi_export {
 	struct dmaapi_buf *buf;
+	struct dma_buf *dmabuf;
+	struct list_head node;	/* in dmaapi_exports */
 	pgoff_t pgoff;		/* of the range in the allocation */
 	unsigned int npages;
 	struct page **pages;	/* of the range */
@@ -48,43 +56,16 @@ struct dmaapi_export {
 	struct list_head attachments;
 };
 
+static LIST_HEAD(dmaapi_exports);
+static DEFINE_MUTEX(dmaapi_exports_lock);
+
 struct dmaapi_export_att {
 	struct list_head node;
 	struct device *dev;
-	struct sg_table sgt;	/* the importer's, while mapped */
-	struct sg_table sync;	/* our copy of it, for the syncs */
+	struct sg_table sgt;
 	bool mapped;
 	enum dma_data_direction dir;
 };
-
-/*
- * While an importer holds the table map_dma_buf returned, the dma-buf core
- * (CONFIG_DMABUF_DEBUG, on with DMA-API debug) scrambles its page links to
- * catch importers that use the pages: the exporter's own syncs in
- * begin/end_cpu_access must not read them either (the DMA layer's sg syncs
- * and DMA-API debug do, through sg_phys()).  They use a copy made as the
- * table is mapped: the same entries, DMA addresses and flags.
- */
-static int dmaapi_sgt_copy(struct sg_table *dst, struct sg_table *src)
-{
-	struct scatterlist *d, *s;
-	unsigned long link;
-	unsigned int i;
-	int ret;
-
-	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL);
-	if (ret)
-		return ret;
-	d = dst->sgl;
-	for_each_sgtable_sg(src, s, i) {
-		link = d->page_link & (SG_CHAIN | SG_END);
-		*d = *s;
-		d->page_link = (s->page_link & ~(SG_CHAIN | SG_END)) | link;
-		d = sg_next(d);
-	}
-	dst->nents = src->nents;
-	return 0;
-}
 
 static int dmaapi_exp_attach(struct dma_buf *dmabuf,
 			     struct dma_buf_attachment *attach)
@@ -134,25 +115,19 @@ static struct sg_table *dmaapi_exp_map(struct dma_buf_attachment *attach,
 	if (att->mapped)
 		return ERR_PTR(-EBUSY);
 	/*
-	 * The pages are mapped for their own device too (a coherent
-	 * allocation, or a cached one's streaming mapping): a second mapping
-	 * that syncs by itself is the overlap DMA-API debug refuses.  The
-	 * map's sync is done explicitly instead, as begin/end_cpu_access do
-	 * it for every attachment.  The importer reports a failure.
+	 * The pages are this device's DMA memory already, so the mapping
+	 * overlaps another one, which DMA-API debug refuses unless the map
+	 * skips the CPU sync: that sync is done here, on the table the core
+	 * has not scrambled yet (see dmaapi_sync_mapping()).  The importer
+	 * reports a failure.
 	 */
 	ret = dma_map_sgtable(attach->dev, &att->sgt, dir,
-			      DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_NO_WARN);
+			      DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret) {
 		dev_dbg(attach->dev, "cannot map a dmaapi dma-buf: %d\n", ret);
 		return ERR_PTR(ret);
 	}
-	ret = dmaapi_sgt_copy(&att->sync, &att->sgt);
-	if (ret) {
-		dma_unmap_sgtable(attach->dev, &att->sgt, dir,
-				  DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_NO_WARN);
-		return ERR_PTR(ret);
-	}
-	dma_sync_sgtable_for_device(attach->dev, &att->sync, dir);
+	dma_sync_sgtable_for_device(attach->dev, &att->sgt, dir);
 	mutex_lock(&exp->lock);
 	att->dir = dir;
 	att->mapped = true;
@@ -169,11 +144,47 @@ static void dmaapi_exp_unmap(struct dma_buf_attachment *attach,
 	mutex_lock(&exp->lock);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
-	/* the unmap's sync, explicit as the map's */
-	dma_sync_sgtable_for_cpu(attach->dev, &att->sync, dir);
-	sg_free_table(&att->sync);
+	/* the core has unscrambled the table again */
+	dma_sync_sgtable_for_cpu(attach->dev, sgt, dir);
 	dma_unmap_sgtable(attach->dev, sgt, dir,
-			  DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_NO_WARN);
+			  DMA_ATTR_NO_WARN | DMA_ATTR_SKIP_CPU_SYNC);
+}
+
+/*
+ * Sync the mapping @sgt of @dev, a table the dma-buf core has handed to an
+ * importer: under CONFIG_DMABUF_DEBUG the core scrambles its page links
+ * while it is mapped (mangle_sg_table), so that the sgtable syncs, which
+ * read sg_page() (DMA-API debug does on every one), would follow garbage.
+ * Only the DMA addresses are sound then: sync page by page through them
+ * (an IOMMU maps a DMA range onto pages that need not be contiguous).
+ */
+static void dmaapi_sync_mapping(struct device *dev, struct sg_table *sgt,
+				enum dma_data_direction dir, bool for_cpu)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG)) {
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(dev, sgt, dir);
+		else
+			dma_sync_sgtable_for_device(dev, sgt, dir);
+		return;
+	}
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		dma_addr_t addr = sg_dma_address(sg), end = addr + sg_dma_len(sg);
+
+		while (addr < end) {
+			size_t len = min_t(u64, end - addr,
+					   PAGE_SIZE - offset_in_page(addr));
+
+			if (for_cpu)
+				dma_sync_single_for_cpu(dev, addr, len, dir);
+			else
+				dma_sync_single_for_device(dev, addr, len, dir);
+			addr += len;
+		}
+	}
 }
 
 static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
@@ -190,11 +201,7 @@ static void dmaapi_exp_sync(struct dmaapi_export *exp, bool for_cpu)
 	list_for_each_entry(att, &exp->attachments, node) {
 		if (!att->mapped)
 			continue;
-		if (for_cpu)
-			dma_sync_sgtable_for_cpu(att->dev, &att->sync, att->dir);
-		else
-			dma_sync_sgtable_for_device(att->dev, &att->sync,
-						    att->dir);
+		dmaapi_sync_mapping(att->dev, &att->sgt, att->dir, for_cpu);
 	}
 	if (buf->cached && buf->need_sync && for_cpu)
 		dma_sync_single_range_for_cpu(buf->ddev->dev, buf->dma, off,
@@ -243,6 +250,9 @@ static void dmaapi_exp_release(struct dma_buf *dmabuf)
 {
 	struct dmaapi_export *exp = dmabuf->priv;
 
+	mutex_lock(&dmaapi_exports_lock);
+	list_del(&exp->node);
+	mutex_unlock(&dmaapi_exports_lock);
 	dmaapi_buf_put(exp->buf);
 	mutex_destroy(&exp->lock);
 	kvfree(exp->pages);
@@ -350,6 +360,10 @@ int dmaapi_ioctl_export_dmabuf(struct dmaapi_ctx *ctx, void *arg)
 	spin_lock(&ddev->bufs_lock);
 	buf->exported = true;
 	spin_unlock(&ddev->bufs_lock);
+	exp->dmabuf = dmabuf;
+	mutex_lock(&dmaapi_exports_lock);
+	list_add_tail(&exp->node, &dmaapi_exports);
+	mutex_unlock(&dmaapi_exports_lock);
 
 	fd = dma_buf_fd(dmabuf, O_CLOEXEC);
 	if (fd < 0) {
@@ -452,40 +466,6 @@ void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp)
 }
 
 /*
- * The device's own mapping of an import.  Its table is the exporter's, page
- * links scrambled while we hold it under CONFIG_DMABUF_DEBUG (see
- * dmaapi_sgt_copy()), so it is synced by DMA segment, which is exact where
- * DMA segments are the table's entries: dma-direct, and swiotlb bounces
- * behind an IOMMU.  A non-coherent device behind an IOMMU may have had
- * entries merged into one IOVA range: there only the table's own sg sync is
- * right, and it is used where the page links are intact.
- */
-static void dmaapi_import_sync_own(struct device *dev,
-				   struct dmaapi_import *imp, bool for_cpu)
-{
-	enum dma_data_direction dir = imp->obj.dir;
-	struct scatterlist *sg;
-	unsigned int i;
-
-	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG) && dmaapi_dev_translated(dev) &&
-	    !dev_is_dma_coherent(dev)) {
-		if (for_cpu)
-			dma_sync_sgtable_for_cpu(dev, imp->sgt, dir);
-		else
-			dma_sync_sgtable_for_device(dev, imp->sgt, dir);
-		return;
-	}
-	for_each_sgtable_dma_sg(imp->sgt, sg, i) {
-		if (for_cpu)
-			dma_sync_single_for_cpu(dev, sg_dma_address(sg),
-						sg_dma_len(sg), dir);
-		else
-			dma_sync_single_for_device(dev, sg_dma_address(sg),
-						   sg_dma_len(sg), dir);
-	}
-}
-
-/*
  * Called with ctx->lock on a live device.  The exporter syncs its side; the
  * device's own mapping is synced here too, as not every exporter syncs its
  * attachments (udmabuf syncs only its own device): without it the data of a
@@ -504,11 +484,11 @@ int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
 	 */
 	if (for_cpu) {
 		ret = dma_buf_begin_cpu_access(imp->dmabuf, imp->obj.dir);
-		dmaapi_import_sync_own(dev, imp, true);
+		dmaapi_sync_mapping(dev, imp->sgt, imp->obj.dir, true);
 		return ret;
 	}
 	ret = dma_buf_end_cpu_access(imp->dmabuf, imp->obj.dir);
-	dmaapi_import_sync_own(dev, imp, false);
+	dmaapi_sync_mapping(dev, imp->sgt, imp->obj.dir, false);
 	return ret;
 }
 
@@ -600,4 +580,73 @@ int dmaapi_ioctl_import_dmabuf(struct dmaapi_ctx *ctx, void *arg)
 	cmd->out_flags = (imp->nsegs != 1 ? DMAAPI_OUT_SEGMENTED : 0) |
 			 (imp->bounced ? DMAAPI_OUT_BOUNCED : 0);
 	return 0;
+}
+
+/* The "dmabufs" attribute */
+
+static unsigned long dmaapi_dmabuf_ino(struct dma_buf *dmabuf)
+{
+	return file_inode(dmabuf->file)->i_ino;
+}
+
+/* Room for one more whole line (they are shorter) in the page. */
+#define DMAAPI_DMABUFS_LINE 160
+
+/*
+ * One line per dma-buf of @ddev, for /sys/class/misc/<node>/dmabufs
+ * (documented in include/uapi/linux/dmaapi.h), up to a page: "export"
+ * lines for what its allocations exported, live whether or not the file
+ * that exported them is still open, then "import" lines for what its open
+ * files imported.  Called by sysfs while the node exists, so @ddev is live.
+ * Only whole lines: what does not fit the page is left out.
+ */
+ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
+{
+	struct dmaapi_export *exp;
+	struct dmaapi_export_att *att;
+	struct dmaapi_ctx *ctx;
+	struct dmaapi_obj *obj;
+	unsigned long id;
+	unsigned int n;
+	int len = 0;
+
+	mutex_lock(&dmaapi_exports_lock);
+	list_for_each_entry(exp, &dmaapi_exports, node) {
+		if (exp->buf->ddev != ddev)
+			continue;
+		if (len > PAGE_SIZE - DMAAPI_DMABUFS_LINE)
+			break;
+		n = 0;
+		mutex_lock(&exp->lock);
+		list_for_each_entry(att, &exp->attachments, node)
+			n++;
+		mutex_unlock(&exp->lock);
+		len += sysfs_emit_at(buf, len,
+				     "export ino=%lu size=%zu offset=%llu memory=%s attachments=%u\n",
+				     dmaapi_dmabuf_ino(exp->dmabuf), exp->dmabuf->size,
+				     (unsigned long long)exp->pgoff << PAGE_SHIFT,
+				     exp->buf->cached ? "cached" : "coherent", n);
+	}
+	mutex_unlock(&dmaapi_exports_lock);
+
+	mutex_lock(&ddev->lock);
+	list_for_each_entry(ctx, &ddev->ctxs, node) {
+		mutex_lock(&ctx->lock);
+		xa_for_each(&ctx->objs, id, obj) {
+			struct dmaapi_import *imp;
+
+			if (obj->type != DMAAPI_OBJ_IMPORT ||
+			    len > PAGE_SIZE - DMAAPI_DMABUFS_LINE)
+				continue;
+			imp = to_dmaapi_import(obj);
+			len += sysfs_emit_at(buf, len,
+					     "import ino=%lu size=%zu exporter=%s segments=%u bounced=%d\n",
+					     dmaapi_dmabuf_ino(imp->dmabuf), imp->dmabuf->size,
+					     imp->dmabuf->exp_name ?: "?", imp->nsegs,
+					     imp->bounced);
+		}
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&ddev->lock);
+	return len;
 }

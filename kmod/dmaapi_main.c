@@ -309,6 +309,14 @@ static ssize_t live_bufs_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(live_bufs);
 
+/* What the node exported and imported (dmaapi_dmabuf.c). */
+static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return dmaapi_dmabufs_show(misc_to_ddev(dev), buf);
+}
+static DEVICE_ATTR_RO(dmabufs);
+
 static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_dma_mask.attr,
 	&dev_attr_coherent.attr,
@@ -317,6 +325,7 @@ static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_bytes.attr,
 	&dev_attr_live_bufs.attr,
 	&dev_attr_irq_counts.attr,
+	&dev_attr_dmabufs.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dmaapi);

@@ -225,6 +225,8 @@ static int dma_addr_of(const struct container *c, size_t index, dmaapi_addr_t *o
 		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
 	if (index > c->len)
 		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
+	if (c->r.flags & DMAAPI_REGION_SEGMENTED) /* no one DMA address: see segments */
+		return dmaapi__fail(DMAAPI_ERR_SYSTEM, EOPNOTSUPP);
 	*out = c->r.dma_addr + (dmaapi_addr_t)index * c->v.elem_size;
 	return 0;
 }
@@ -600,9 +602,36 @@ DMAAPI_EXPORT void dmaapi_map_free(struct dmaapi_map *m)
 	if (!m)
 		return;
 	dev = m->c.dev;
-	dmaapi__region_unmap(dev, &m->c.r);
+	if (m->c.r.flags & DMAAPI_REGION_DMABUF)
+		dmaapi__dmabuf_unmap(dev, &m->c.r);
+	else
+		dmaapi__region_unmap(dev, &m->c.r);
 	free(m);
 	dmaapi__device_put(dev);
+}
+
+/* For dmabuf.c (since 1.3): the device of any container, and a mapped
+ * array around a region mapped elsewhere (an imported dma-buf). */
+struct dmaapi_device *dmaapi__container_device(const void *container)
+{
+	return ((const struct container *)container)->dev;
+}
+
+int dmaapi__map_adopt(struct dmaapi_device *dev, const struct dmaapi_region *r,
+		      size_t elem_size, size_t len, struct dmaapi_map **out)
+{
+	struct dmaapi_map *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
+	m->c.dev = dev;
+	m->c.v.elem_size = elem_size;
+	m->c.len = len;
+	m->c.r = *r;
+	publish_view(&m->c, false);
+	dmaapi__device_get(dev);
+	*out = m;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -71,6 +71,12 @@ int dmaapi__prepare_read(const struct dmaapi_device *dev, const struct dmaapi_re
 int dmaapi__confirm_write(const struct dmaapi_device *dev, const struct dmaapi_region *r,
 			  size_t offset, size_t size);
 
+/* dma-buf (dmabuf.c, containers.c; since 1.3). */
+struct dmaapi_device *dmaapi__container_device(const void *container);
+int dmaapi__map_adopt(struct dmaapi_device *dev, const struct dmaapi_region *r,
+		      size_t elem_size, size_t len, struct dmaapi_map **out);
+void dmaapi__dmabuf_unmap(struct dmaapi_device *dev, struct dmaapi_region *r);
+
 /* Linux backend (linux.c). */
 extern const struct dmaapi_ops dmaapi__linux_ops;
 int dmaapi__linux_info(const struct dmaapi_device *dev, struct dmaapi_device_info *info);

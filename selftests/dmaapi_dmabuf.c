@@ -395,36 +395,12 @@ TEST_F(dmabuf, import_released_on_free_and_close)
 }
 
 /*
- * Does all of the machine's RAM lie under @mask (top-level "System RAM" of
- * /proc/iomem, which shows root the real addresses)?
- */
-static bool ram_under(uint64_t mask)
-{
-	unsigned long long start, end, top = 0;
-	char line[256];
-	FILE *f = fopen("/proc/iomem", "re");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == ' ' || !strstr(line, ": System RAM"))
-			continue;
-		if (sscanf(line, "%llx-%llx", &start, &end) == 2 && end > top)
-			top = end;
-	}
-	fclose(f);
-	return top && top <= mask;
-}
-
-/*
  * Can the edu device reach the @len bytes at @p (another exporter's pages)?
  * Behind an IOMMU, or under swiotlb=force (a pool under its 32-bit mask),
- * always; where all RAM lies under its mask (the ARM boards' 1 GiB from
- * 1 GiB), always; else only if every page lies under its mask: otherwise
- * the exporter's dma_map_sgtable() would try swiotlb, whose pool lies above
- * the mask, and fail with a kernel warning.  (pagemap shows no frame for a
- * VM_PFNMAP mapping such as the system heap's: such pages count as out of
- * reach.)
+ * always, or if all RAM lies under the edu's mask; else only if every page
+ * lies under its mask (which pagemap cannot tell of a VM_PFNMAP mapping): otherwise the
+ * exporter's dma_map_sgtable() would try swiotlb, whose pool lies above the
+ * mask, and fail with a kernel warning.
  */
 static bool edu_reaches(struct __test_metadata *_metadata, int efd, uint8_t *p,
 			size_t len)
@@ -438,7 +414,7 @@ static bool edu_reaches(struct __test_metadata *_metadata, int efd, uint8_t *p,
 		return false;
 	}
 	if ((info.dev_flags & DMAAPI_DEV_IOMMU) || (cell && strstr(cell, "swiotlb")) ||
-	    ram_under(edu_mask()))
+	    ram_below(edu_mask()))
 		return true;
 	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, pm) {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -218,5 +219,29 @@ static inline int usage_equal(const struct dmaapi_usage *a, const struct dmaapi_
 		ASSERT_LE(0, (u)->live_bufs) TH_LOG(DEV_SYSFS "/live_bufs unreadable"); \
 		ASSERT_LE(0, (u)->pins) TH_LOG("nr_foll_pin_* not in /proc/vmstat"); \
 	} while (0)
+
+/* Does all of the machine's RAM (/proc/iomem, as root) lie under @mask? */
+static inline bool ram_below(uint64_t mask)
+{
+	FILE *f = fopen("/proc/iomem", "re");
+	char line[256];
+	bool any = false, ok = true;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+
+		/* top-level ranges only: no indent */
+		if (line[0] == ' ' || !strstr(line, " : System RAM") ||
+		    sscanf(line, "%llx-%llx", &a, &b) != 2)
+			continue;
+		any = true;
+		if (b > mask || !b)
+			ok = false;	/* !b: addresses hidden (not root) */
+	}
+	fclose(f);
+	return any && ok;
+}
 
 #endif

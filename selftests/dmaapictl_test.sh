@@ -253,6 +253,12 @@ run info default
 expect 0 "^dma mask: +0xfffffffff \(36 bits\)" "info default: 36-bit mask"
 printf '%s\n' "$out" | grep -Eq '^max handles: +77 ' && ok "info default: max handles 77" ||
 	not_ok "info default: max handles 77" "$out"
+# No dma-buf exported or imported yet (selftests/dmaapi_dmabuf_lib.c checks
+# the listing of live ones).
+run dmabuf
+expect 0 "^NODE +KIND +INODE +SIZE +DETAILS$" "dmabuf: the table's header, nothing listed"
+run --json dmabuf default
+expect_json "dmabuf --json default: no dma-buf" '"node":"/dev/dmaapi"' '"dmabufs":\[\]'
 
 # ---- bind edu --------------------------------------------------------------
 if [ -z "$EDU" ]; then
@@ -318,6 +324,10 @@ run info no-such-device
 expect 5 "no-such-device: no such PCI or platform device" "info of a missing device: exit 5"
 run unbind no-such-device
 expect 5 "no such PCI or platform device" "unbind of a missing device: exit 5"
+run dmabuf no-such-device
+expect 5 "no-such-device: no such PCI or platform device" "dmabuf of a missing device: exit 5"
+run dmabuf default dmaapi
+expect 2 "^usage: dmaapictl dmabuf" "dmabuf with two devices: usage, exit 2"
 run unbind dmaapi
 expect 6 "own default device" "unbind of the default device: refused, exit 6"
 

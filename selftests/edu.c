@@ -39,24 +39,33 @@ static unsigned long read_hex(const char *dir, const char *name)
 
 int edu_find(char *bdf, unsigned int len)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
+	const char *env = getenv("DMAAPI_EDU");
+	DIR *d;
 	struct dirent *de;
-	int ret = -ENODEV;
+	char best[256] = "";
 
+	/* the one the suite bound (tools/vm/guest: bind_edu) */
+	if (env && *env) {
+		snprintf(bdf, len, "%s", env);
+		return 0;
+	}
+	d = opendir("/sys/bus/pci/devices");
 	if (!d)
 		return -errno;
+	/* else the lowest PCI name: readdir's order is no order */
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (read_hex(de->d_name, "vendor") == EDU_VENDOR &&
-		    read_hex(de->d_name, "device") == EDU_DEVICE) {
-			snprintf(bdf, len, "%s", de->d_name);
-			ret = 0;
-			break;
-		}
+		    read_hex(de->d_name, "device") == EDU_DEVICE &&
+		    (!best[0] || strcmp(de->d_name, best) < 0))
+			snprintf(best, sizeof(best), "%s", de->d_name);
 	}
 	closedir(d);
-	return ret;
+	if (!best[0])
+		return -ENODEV;
+	snprintf(bdf, len, "%s", best);
+	return 0;
 }
 
 static inline uint32_t rd32(struct edu *e, unsigned int reg)

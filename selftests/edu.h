@@ -23,7 +23,8 @@ struct edu {
 	uint64_t dma_mask; /* what the device reaches: 28 bits unless configured */
 };
 
-/* Finds the first edu device in sysfs; 0 or -errno. */
+/* The edu device to use: $DMAAPI_EDU if set, else the one with the lowest
+ * PCI name (a machine may have several); 0 or -errno. */
 int edu_find(char *bdf, unsigned int len);
 /* Maps BAR0 of @bdf (NULL: the first edu device); 0 or -errno. */
 int edu_open(struct edu *e, const char *bdf);

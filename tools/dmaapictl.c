@@ -9,6 +9,7 @@
  *   dmaapictl bind [--force] DEV
  *   dmaapictl unbind [--reprobe] DEV
  *   dmaapictl info [--json] DEV
+ *   dmaapictl dmabuf [--json] [DEV|default]
  *
  * Everything it knows comes from sysfs (/sys/module/dmaapi, the PCI and
  * platform buses) and from DMAAPI_IOCTL_GET_INFO on the device nodes.  See
@@ -36,556 +37,7 @@
 #include <linux/dmaapi.h>
 
 #include "dmaapictl.h"
-
-#ifndef DMAAPI_VERSION
-#define DMAAPI_VERSION "unknown"
-#endif
-
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-#define MODNAME "dmaapi"
-#define SYS_MODULE "/sys/module/" MODNAME
-#define SYS_PCI "/sys/bus/pci"
-#define SYS_PLATFORM "/sys/bus/platform"
-
-/* Exit codes (documented in dmaapictl.8). */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,		/* the operation failed */
-	EXIT_USAGE = 2,		/* bad command line */
-	EXIT_NOPERM = 3,	/* not root / permission denied */
-	EXIT_NOMODULE = 4,	/* module file not found, or module not loaded */
-	EXIT_NODEV = 5,		/* no such device */
-	EXIT_BUSY = 6,		/* device held by another driver, module in use */
-};
-
-static const char *prog = "dmaapictl";
-
-/* ------------------------------------------------------------------------ */
-/* Messages and small helpers                                               */
-
-/**
- * err() - print "dmaapictl: <message>" on stderr and return @code.
- * @code: the exit code to return
- * @fmt: printf format of the message, without the trailing newline
- */
-static int __printf(2, 3) err(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
-/**
- * scopy() - copy @src into @dst of @len bytes, truncating.
- *
- * Return: true if it fitted.
- */
-static bool scopy(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (!len)
-		return false;
-	if (n >= len) {
-		memcpy(dst, src, len - 1);
-		dst[len - 1] = '\0';
-		return false;
-	}
-	memcpy(dst, src, n + 1);
-	return true;
-}
-
-/**
- * read_attr() - read a sysfs attribute into @buf, without the newline.
- * @buf: receives the value ("" on failure)
- * @len: size of @buf
- * @fmt: printf format of the path
- *
- * Return: 0, or -errno if the file cannot be read.
- */
-static int __printf(3, 4)
-read_attr(char *buf, size_t len, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	ssize_t n;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		buf[0] = '\0';
-		return n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
-/**
- * write_attr() - write @val to a sysfs attribute.
- * @val: the string to write, as one write()
- * @fmt: printf format of the path
- *
- * Return: 0 or -errno.
- */
-static int __printf(2, 3)
-write_attr(const char *val, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	ssize_t n;
-	int fd, ret = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != strlen(val))
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
-/**
- * link_name() - the last component of a symlink's target, e.g. the driver
- * of a device from ".../driver".
- * @buf: receives the name ("" if there is no link)
- * @len: size of @buf
- * @fmt: printf format of the link's path
- *
- * Return: true if the link exists.
- */
-static bool __printf(3, 4)
-link_name(char *buf, size_t len, const char *fmt, ...)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	va_list ap;
-	ssize_t n;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	buf[0] = '\0';
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	scopy(buf, len, base ? base + 1 : target);
-	return true;
-}
-
-static bool __printf(1, 2) path_exists(const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return stat(path, &st) == 0;
-}
-
-static bool module_loaded(void)
-{
-	char state[32];
-
-	/*
-	 * initstate exists for loadable modules only; a builtin dmaapi has
-	 * /sys/module/dmaapi but no initstate and always counts as loaded.
-	 */
-	if (!read_attr(state, sizeof(state), SYS_MODULE "/initstate"))
-		return !strcmp(state, "live") || !strcmp(state, "coming");
-	return path_exists(SYS_MODULE "/parameters") || path_exists(SYS_PCI "/drivers/" MODNAME);
-}
-
-static bool module_builtin(void)
-{
-	return path_exists(SYS_MODULE) && !path_exists(SYS_MODULE "/initstate");
-}
-
-/* Sorted list of strings. */
-struct strlist {
-	char **v;
-	size_t n;
-};
-
-static void strlist_add(struct strlist *l, const char *s)
-{
-	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
-
-	if (v) {
-		l->v = v;
-		v[l->n] = strdup(s);
-	}
-	if (!v || !v[l->n]) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		exit(EXIT_FAIL);
-	}
-	l->n++;
-}
-
-static int strlist_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void strlist_free(struct strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-/**
- * dir_list() - the entries of a directory, sorted, without "." and "..".
- * @l: receives the names (empty if the directory cannot be read)
- * @dir: the directory
- * @prefix: only names starting with it ("" for all)
- * @links_only: only symlinks (devices in a driver's directory)
- */
-static void dir_list(struct strlist *l, const char *dir, const char *prefix, bool links_only)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strncmp(de->d_name, prefix, strlen(prefix)))
-			continue;
-		if (links_only && de->d_type != DT_LNK)
-			continue;
-		strlist_add(l, de->d_name);
-	}
-	closedir(d);
-	qsort(l->v, l->n, sizeof(*l->v), strlist_cmp);
-}
-
-/* ------------------------------------------------------------------------ */
-/* JSON output: just enough for flat objects, arrays and nesting            */
-
-struct json {
-	bool on;
-	int depth;
-	bool first[16];
-};
-
-static struct json js;
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static void json_sep(const char *key)
-{
-	if (js.depth > 0) {
-		if (!js.first[js.depth])
-			putchar(',');
-		js.first[js.depth] = false;
-	}
-	if (key) {
-		json_str(key);
-		putchar(':');
-	}
-}
-
-static void json_open(const char *key, char c)
-{
-	json_sep(key);
-	putchar(c);
-	js.first[++js.depth] = true;
-}
-
-static void json_close(char c)
-{
-	js.depth--;
-	putchar(c);
-	if (!js.depth)
-		putchar('\n');
-}
-
-static void json_kv_str(const char *key, const char *val)
-{
-	json_sep(key);
-	if (val)
-		json_str(val);
-	else
-		fputs("null", stdout);
-}
-
-static void json_kv_u64(const char *key, uint64_t val)
-{
-	json_sep(key);
-	printf("%llu", (unsigned long long)val);
-}
-
-static void json_kv_hex(const char *key, uint64_t val)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "0x%llx", (unsigned long long)val);
-	json_kv_str(key, s);
-}
-
-static void json_kv_bool(const char *key, bool val)
-{
-	json_sep(key);
-	fputs(val ? "true" : "false", stdout);
-}
-
-/* A sysfs number printed as a JSON number when it is one, else a string. */
-static void json_kv_auto(const char *key, const char *val)
-{
-	const char *p = val;
-
-	if (*p == '-')
-		p++;
-	if (*p && strspn(p, "0123456789") == strlen(p) && (p[0] != '0' || !p[1])) {
-		json_sep(key);
-		fputs(val, stdout);
-	} else {
-		json_kv_str(key, val);
-	}
-}
-
-/* ------------------------------------------------------------------------ */
-/* Devices                                                                  */
-
-/**
- * struct dev_ref - a device on the PCI or platform bus.
- * @name: the kernel's device name, e.g. "0000:00:03.0"
- * @bus: "pci" or "platform"
- * @sys: /sys/bus/<bus>/devices/<name>
- */
-struct dev_ref {
-	char name[128];
-	const char *bus;
-	char sys[PATH_MAX];
-};
-
-/**
- * dev_find() - look @arg up on the PCI, then the platform bus.
- * @arg: a device name; PCI names may omit the domain ("00:03.0")
- * @d: filled in
- *
- * Return: true if found.
- */
-static bool dev_find(const char *arg, struct dev_ref *d)
-{
-	static const char *const buses[] = { "pci", "platform" };
-	char name[128];
-
-	if (strchr(arg, '/') || !*arg || strlen(arg) >= sizeof(d->name) - 5)
-		return false;
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), "%s", arg);
-		if (i == 0 && strlen(arg) == 7 && arg[2] == ':' && arg[5] == '.')
-			snprintf(name, sizeof(name), "0000:%s", arg);
-		if (path_exists("/sys/bus/%s/devices/%s", buses[i], name)) {
-			snprintf(d->name, sizeof(d->name), "%s", name);
-			d->bus = buses[i];
-			snprintf(d->sys, sizeof(d->sys), "/sys/bus/%s/devices/%s", d->bus, name);
-			return true;
-		}
-	}
-	return false;
-}
-
-/**
- * struct node_info - what one /dev/dmaapi* node says about itself.
- * @path: "/dev/dmaapi" or "/dev/dmaapi-<dev>"
- * @dev: the bound device's name, "" for the default device
- * @bus: "pci", "platform", or "" if unknown
- * @ok: @info is valid
- * @err: errno of the failed open or ioctl, if !@ok
- * @info: DMAAPI_IOCTL_GET_INFO's answer
- * @open_files: open files of the node, from sysfs, or -1 if not exposed
- * @handles: live handles of all files, from sysfs, or -1
- * @bytes: bytes allocated or mapped by all files, from sysfs, or -1
- */
-struct node_info {
-	char path[PATH_MAX];
-	char dev[128];
-	const char *bus;
-	bool ok;
-	int err;
-	struct dmaapi_info info;
-	long long open_files, handles, bytes;
-};
-
-/* The module may expose counters on the misc device; names it could use. */
-static long long misc_counter(const char *node, const char *const *names)
-{
-	char buf[64], *end;
-	long long v;
-
-	for (; *names; names++) {
-		if (read_attr(buf, sizeof(buf), "/sys/class/misc/%s/%s", node, *names))
-			continue;
-		errno = 0;
-		v = strtoll(buf, &end, 0);
-		if (!errno && end != buf)
-			return v;
-	}
-	return -1;
-}
-
-/**
- * node_query() - fill @ni for the node @path: GET_INFO and sysfs counters.
- *
- * Never fails; @ni->ok and @ni->err say whether the ioctl worked.
- */
-static void node_query(const char *path, struct node_info *ni)
-{
-	static const char *const files[] = { "open_files", "files", "users", NULL };
-	static const char *const handles[] = { "handles", "live_handles", NULL };
-	static const char *const bytes[] = { "bytes", "bytes_in_use", NULL };
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	struct dev_ref d;
-	int fd;
-
-	memset(ni, 0, sizeof(*ni));
-	snprintf(ni->path, sizeof(ni->path), "%s", path);
-	ni->bus = "";
-	if (!strncmp(base, MODNAME "-", strlen(MODNAME) + 1)) {
-		snprintf(ni->dev, sizeof(ni->dev), "%s", base + strlen(MODNAME) + 1);
-		if (dev_find(ni->dev, &d))
-			ni->bus = d.bus;
-	} else {
-		ni->bus = "platform";
-	}
-	ni->open_files = misc_counter(base, files);
-	ni->handles = misc_counter(base, handles);
-	ni->bytes = misc_counter(base, bytes);
-
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		ni->err = errno;
-		return;
-	}
-	ni->info.size = sizeof(ni->info);
-	while ((ni->ok = !ioctl(fd, DMAAPI_IOCTL_GET_INFO, &ni->info)) == false && errno == EINTR)
-		;
-	if (!ni->ok)
-		ni->err = errno;
-	else if (ni->info.dev_flags & DMAAPI_DEV_PCI)
-		ni->bus = "pci";
-	close(fd);
-}
-
-/* Number of set low bits of a mask 2^n - 1, or -1 if it is not one. */
-static int mask_bits(uint64_t mask)
-{
-	int n = 0;
-
-	while (n < 64 && (mask >> n) & 1)
-		n++;
-	return (n == 64 || !(mask >> n)) ? n : -1;
-}
-
-static const char *yesno(bool b)
-{
-	return b ? "yes" : "no";
-}
-
-/* The nodes: /dev/dmaapi first, then /dev/dmaapi-* sorted. */
-static void node_list(struct strlist *l)
-{
-	struct strlist all = { 0 };
-	struct stat st;
-	char path[PATH_MAX];
-
-	dir_list(&all, "/dev", MODNAME, false);
-	for (size_t i = 0; i < all.n; i++) {
-		if (strcmp(all.v[i], MODNAME) && strncmp(all.v[i], MODNAME "-", strlen(MODNAME) + 1))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", all.v[i]);
-		if (!stat(path, &st) && S_ISCHR(st.st_mode))
-			strlist_add(l, path);
-	}
-	strlist_free(&all);
-}
-
-static void node_json(const struct node_info *ni)
-{
-	json_open(NULL, '{');
-	json_kv_str("node", ni->path);
-	json_kv_str("device", ni->dev[0] ? ni->dev : NULL);
-	json_kv_str("bus", ni->bus[0] ? ni->bus : NULL);
-	json_kv_bool("default", !ni->dev[0]);
-	if (ni->ok) {
-		json_kv_u64("api_version", ni->info.api_version);
-		json_kv_hex("dma_mask", ni->info.dma_mask);
-		json_kv_u64("dma_mask_bits", mask_bits(ni->info.dma_mask));
-		json_kv_hex("device_mask", ni->info.device_mask);
-		json_kv_hex("bus_limit", ni->info.bus_limit);
-		json_kv_bool("coherent", ni->info.dev_flags & DMAAPI_DEV_COHERENT);
-		json_kv_bool("iommu", ni->info.dev_flags & DMAAPI_DEV_IOMMU);
-		json_kv_u64("page_size", ni->info.page_size);
-		json_kv_u64("max_handles", ni->info.max_handles);
-		json_kv_u64("max_alloc_size", ni->info.max_alloc_size);
-	} else {
-		json_kv_str("error", strerror(ni->err));
-	}
-	if (ni->open_files >= 0)
-		json_kv_u64("open_files", ni->open_files);
-	if (ni->handles >= 0)
-		json_kv_u64("handles", ni->handles);
-	if (ni->bytes >= 0)
-		json_kv_u64("bytes", ni->bytes);
-	json_close('}');
-}
-
-static int open_error(const struct node_info *ni)
-{
-	if (ni->err == EACCES || ni->err == EPERM)
-		return err(EXIT_NOPERM,
-			   "%s: permission denied (root only, unless the opt-in udev rule 60-dmaapi.rules grants group dmaapi)",
-			   ni->path);
-	if (ni->err == ENODEV || ni->err == ENOENT || ni->err == ENXIO)
-		return err(EXIT_NODEV, "%s: %s", ni->path, strerror(ni->err));
-	return err(EXIT_FAIL, "%s: %s", ni->path, strerror(ni->err));
-}
+#include "dmaapictl-cli.h"
 
 /* ------------------------------------------------------------------------ */
 /* Commands                                                                 */
@@ -649,7 +101,7 @@ static int parse_opts(int argc, char **argv, const int *allowed, bool *flag,
 		for (a = allowed; *a && *a != c; a++)
 			;
 		if (c == '?' || !*a) {
-			err(EXIT_USAGE, "%s: unknown option '%s'", argv[0], argv[optind - 1]);
+			dctl_err(EXIT_USAGE, "%s: unknown option '%s'", argv[0], argv[optind - 1]);
 			exit(cmd_usage(argv[0], EXIT_USAGE));
 		}
 		if (c == OPT_JSON)
@@ -665,14 +117,14 @@ static int parse_opts(int argc, char **argv, const int *allowed, bool *flag,
 static int need_root(const char *what)
 {
 	if (geteuid() != 0)
-		return err(EXIT_NOPERM, "%s: must be run as root", what);
+		return dctl_err(EXIT_NOPERM, "%s: must be run as root", what);
 	return 0;
 }
 
 static int need_module(void)
 {
 	if (!module_loaded())
-		return err(EXIT_NOMODULE, "the %s module is not loaded (dmaapictl load)", MODNAME);
+		return dctl_err(EXIT_NOMODULE, "the %s module is not loaded (dmaapictl load)", MODNAME);
 	return 0;
 }
 
@@ -717,12 +169,12 @@ static int cmd_load(int argc, char **argv)
 	i = parse_opts(argc, argv, allowed, &unused, &module);
 	for (; i < argc; i++) {
 		if (!strchr(argv[i], '=') || argv[i][0] == '=') {
-			err(EXIT_USAGE, "load: '%s' is not param=value", argv[i]);
+			dctl_err(EXIT_USAGE, "load: '%s' is not param=value", argv[i]);
 			return cmd_usage("load", EXIT_USAGE);
 		}
 		ret = snprintf(opts + used, sizeof(opts) - used, "%s%s", used ? " " : "", argv[i]);
 		if (ret < 0 || (size_t)ret >= sizeof(opts) - used)
-			return err(EXIT_USAGE, "load: parameters too long");
+			return dctl_err(EXIT_USAGE, "load: parameters too long");
 		used += ret;
 	}
 	ret = need_root("load");
@@ -730,7 +182,7 @@ static int cmd_load(int argc, char **argv)
 		return ret;
 	if (module_loaded()) {
 		if (used)
-			return err(EXIT_BUSY,
+			return dctl_err(EXIT_BUSY,
 				   "%s is already loaded; unload it first to change parameters", MODNAME);
 		printf("%s is already loaded\n", MODNAME);
 		return EXIT_OK;
@@ -743,7 +195,7 @@ static int cmd_load(int argc, char **argv)
 	} else {
 		ret = dctl_mod_lookup(MODNAME, path, sizeof(path));
 		if (ret)
-			return err(EXIT_NOMODULE,
+			return dctl_err(EXIT_NOMODULE,
 				   "no %s module: none in the build tree, none installed for this kernel (make modules_install or dkms), and no --module given",
 				   MODNAME);
 		source = "installed";
@@ -755,22 +207,22 @@ static int cmd_load(int argc, char **argv)
 		printf("loaded %s (%s)%s%s\n", path, source, used ? " with " : "", opts);
 		return EXIT_OK;
 	case ENOENT:
-		return err(EXIT_NOMODULE, "%s: no such module file", path);
+		return dctl_err(EXIT_NOMODULE, "%s: no such module file", path);
 	case EEXIST:
 		printf("%s is already loaded\n", MODNAME);
 		return EXIT_OK;
 	case EPERM:
 	case EACCES:
-		return err(EXIT_NOPERM, "loading %s: %s", path, strerror(-ret));
+		return dctl_err(EXIT_NOPERM, "loading %s: %s", path, strerror(-ret));
 	case ENOEXEC:
-		return err(EXIT_FAIL, "%s: invalid module format: not built for this kernel (%s)?",
+		return dctl_err(EXIT_FAIL, "%s: invalid module format: not built for this kernel (%s)?",
 			   path, u.release);
 	case EINVAL:
 	case ERANGE:
-		return err(EXIT_FAIL, "loading %s: %s: a bad parameter value? (see dmesg)",
+		return dctl_err(EXIT_FAIL, "loading %s: %s: a bad parameter value? (see dmesg)",
 			   path, strerror(-ret));
 	default:
-		return err(EXIT_FAIL, "loading %s: %s (see dmesg)", path, strerror(-ret));
+		return dctl_err(EXIT_FAIL, "loading %s: %s (see dmesg)", path, strerror(-ret));
 	}
 }
 
@@ -787,26 +239,26 @@ static int cmd_unload(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (module_builtin())
-		return err(EXIT_FAIL, "%s is built into the kernel", MODNAME);
+		return dctl_err(EXIT_FAIL, "%s is built into the kernel", MODNAME);
 	if (!module_loaded())
-		return err(EXIT_NOMODULE, "%s is not loaded", MODNAME);
+		return dctl_err(EXIT_NOMODULE, "%s is not loaded", MODNAME);
 	ret = dctl_mod_remove(MODNAME);
 	switch (-ret) {
 	case 0:
 		printf("unloaded %s\n", MODNAME);
 		return EXIT_OK;
 	case ENOENT:
-		return err(EXIT_NOMODULE, "%s is not loaded", MODNAME);
+		return dctl_err(EXIT_NOMODULE, "%s is not loaded", MODNAME);
 	case EBUSY:
 	case EAGAIN:
 		read_attr(refcnt, sizeof(refcnt), SYS_MODULE "/refcnt");
-		return err(EXIT_BUSY, "%s is in use (refcount %s): close the programs using /dev/%s*",
+		return dctl_err(EXIT_BUSY, "%s is in use (refcount %s): close the programs using /dev/%s*",
 			   MODNAME, refcnt[0] ? refcnt : "?", MODNAME);
 	case EPERM:
 	case EACCES:
-		return err(EXIT_NOPERM, "unloading %s: %s", MODNAME, strerror(-ret));
+		return dctl_err(EXIT_NOPERM, "unloading %s: %s", MODNAME, strerror(-ret));
 	default:
-		return err(EXIT_FAIL, "unloading %s: %s", MODNAME, strerror(-ret));
+		return dctl_err(EXIT_FAIL, "unloading %s: %s", MODNAME, strerror(-ret));
 	}
 }
 
@@ -1000,6 +452,44 @@ static int cmd_list(int argc, char **argv)
 	return ret;
 }
 
+static int cmd_dmabuf(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_JSON, 0 };
+	struct strlist nodes = { 0 };
+	bool unused = false;
+	struct node_info ni;
+	int first, ret;
+
+	first = parse_opts(argc, argv, allowed, &unused, NULL);
+	if (argc - first > 1)
+		return cmd_usage("dmabuf", EXIT_USAGE);
+	ret = need_module();
+	if (ret)
+		return ret;
+	if (argc - first == 1) {
+		struct dev_ref d;
+		char path[PATH_MAX];
+
+		if (!strcmp(argv[first], "default")) {
+			snprintf(path, sizeof(path), "/dev/" MODNAME);
+		} else {
+			if (!dev_find(argv[first], &d))
+				return dctl_err(EXIT_NODEV, "%s: no such PCI or platform device",
+						argv[first]);
+			snprintf(path, sizeof(path), "/dev/" MODNAME "-%s", d.name);
+		}
+		node_query(path, &ni);
+		if (!ni.ok && (ni.err == ENOENT || ni.err == ENODEV))
+			return dctl_err(EXIT_NODEV, "%s is not bound to dmaapi", argv[first]);
+		strlist_add(&nodes, path);
+	} else {
+		node_list(&nodes);
+	}
+	ret = dmabuf_print(&nodes);
+	strlist_free(&nodes);
+	return ret;
+}
+
 /* Writes @name to driver_override (and "\n" to clear it). */
 static int set_override(const struct dev_ref *d, const char *name)
 {
@@ -1033,12 +523,12 @@ static int cmd_bind(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (!dev_find(argv[i], &d))
-		return err(EXIT_NODEV, "%s: no such PCI or platform device", argv[i]);
+		return dctl_err(EXIT_NODEV, "%s: no such PCI or platform device", argv[i]);
 	ret = need_module();
 	if (ret)
 		return ret;
 	if (!path_exists("/sys/bus/%s/drivers/%s", d.bus, MODNAME))
-		return err(EXIT_NOMODULE, "the %s module has no %s driver", MODNAME, d.bus);
+		return dctl_err(EXIT_NOMODULE, "the %s module has no %s driver", MODNAME, d.bus);
 	snprintf(node, sizeof(node), "/dev/%s-%s", MODNAME, d.name);
 
 	if (link_name(drv, sizeof(drv), "%s/driver", d.sys)) {
@@ -1047,26 +537,26 @@ static int cmd_bind(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (!force)
-			return err(EXIT_BUSY,
+			return dctl_err(EXIT_BUSY,
 				   "%s is bound to driver '%s'; use --force to unbind it from '%s' and bind it to %s",
 				   d.name, drv, drv, MODNAME);
 		ret = write_attr(d.name, "%s/driver/unbind", d.sys);
 		if (ret)
-			return err(EXIT_FAIL, "%s: unbinding from '%s': %s", d.name, drv,
+			return dctl_err(EXIT_FAIL, "%s: unbinding from '%s': %s", d.name, drv,
 				   strerror(-ret));
 		printf("%s: unbound from %s\n", d.name, drv);
 	}
 	ret = set_override(&d, MODNAME);
 	if (ret)
-		return err(EXIT_FAIL, "%s: writing driver_override: %s", d.name, strerror(-ret));
+		return dctl_err(EXIT_FAIL, "%s: writing driver_override: %s", d.name, strerror(-ret));
 	ret = write_attr(d.name, "/sys/bus/%s/drivers_probe", d.bus);
 	if (!link_name(drv, sizeof(drv), "%s/driver", d.sys) || strcmp(drv, MODNAME)) {
 		set_override(&d, "\n");
-		return err(EXIT_FAIL, "%s: the %s driver did not bind it%s%s (see dmesg)", d.name,
+		return dctl_err(EXIT_FAIL, "%s: the %s driver did not bind it%s%s (see dmesg)", d.name,
 			   MODNAME, ret ? ": " : "", ret ? strerror(-ret) : "");
 	}
 	if (wait_node(node))
-		return err(EXIT_FAIL, "%s: bound, but %s did not appear", d.name, node);
+		return dctl_err(EXIT_FAIL, "%s: bound, but %s did not appear", d.name, node);
 	printf("%s bound to %s: %s\n", d.name, MODNAME, node);
 	return EXIT_OK;
 }
@@ -1086,9 +576,9 @@ static int cmd_unbind(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (!dev_find(argv[i], &d))
-		return err(EXIT_NODEV, "%s: no such PCI or platform device", argv[i]);
+		return dctl_err(EXIT_NODEV, "%s: no such PCI or platform device", argv[i]);
 	if (!strcmp(d.bus, "platform") && !strcmp(d.name, MODNAME))
-		return err(EXIT_BUSY, "%s is the module's own default device: unload the module instead",
+		return dctl_err(EXIT_BUSY, "%s is the module's own default device: unload the module instead",
 			   d.name);
 	read_attr(ovr, sizeof(ovr), "%s/driver_override", d.sys);
 	if (!link_name(drv, sizeof(drv), "%s/driver", d.sys)) {
@@ -1098,13 +588,13 @@ static int cmd_unbind(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(drv, MODNAME))
-		return err(EXIT_BUSY, "%s is bound to driver '%s', not to %s", d.name, drv, MODNAME);
+		return dctl_err(EXIT_BUSY, "%s is bound to driver '%s', not to %s", d.name, drv, MODNAME);
 	ret = write_attr(d.name, "/sys/bus/%s/drivers/%s/unbind", d.bus, MODNAME);
 	if (ret)
-		return err(EXIT_FAIL, "%s: unbinding: %s", d.name, strerror(-ret));
+		return dctl_err(EXIT_FAIL, "%s: unbinding: %s", d.name, strerror(-ret));
 	ret = set_override(&d, "\n");
 	if (ret)
-		err(EXIT_FAIL, "%s: clearing driver_override: %s", d.name, strerror(-ret));
+		dctl_err(EXIT_FAIL, "%s: clearing driver_override: %s", d.name, strerror(-ret));
 	printf("%s unbound from %s\n", d.name, MODNAME);
 	if (reprobe) {
 		write_attr(d.name, "/sys/bus/%s/drivers_probe", d.bus);
@@ -1141,7 +631,7 @@ static int cmd_info(int argc, char **argv)
 		if (!strncmp(arg, "/dev/" MODNAME "-", strlen("/dev/" MODNAME "-")))
 			arg += strlen("/dev/" MODNAME "-");
 		if (!dev_find(arg, &d))
-			return err(EXIT_NODEV, "%s: no such PCI or platform device", arg);
+			return dctl_err(EXIT_NODEV, "%s: no such PCI or platform device", arg);
 		snprintf(node, sizeof(node), "/dev/%s-%s", MODNAME, d.name);
 		link_name(drv, sizeof(drv), "%s/driver", d.sys);
 		read_attr(ovr, sizeof(ovr), "%s/driver_override", d.sys);
@@ -1159,7 +649,7 @@ static int cmd_info(int argc, char **argv)
 		if (!ni.ok)
 			ret = open_error(&ni);
 	} else if (!d.sys[0]) {
-		return need_module() ? EXIT_NOMODULE : err(EXIT_NODEV, "%s: no such node", node);
+		return need_module() ? EXIT_NOMODULE : dctl_err(EXIT_NODEV, "%s: no such node", node);
 	}
 
 	if (js.on) {
@@ -1256,6 +746,10 @@ static const struct cmd cmds[] = {
 	{ "unbind", "[--reprobe] DEV",
 	  "Unbind DEV from dmaapi and clear its driver_override.\n"
 	  "      --reprobe  let the kernel find DEV another driver afterwards\n", cmd_unbind },
+	{ "dmabuf", "[--json] [DEV|default]",
+	  "The dma-bufs each node (or DEV's) exported and imported: inode, size, and\n"
+	  "for exports the offset, memory and attachments, for imports the exporter,\n"
+	  "segments and whether the DMA layer bounces them.\n", cmd_dmabuf },
 	{ "info", "[--json] DEV|default",
 	  "Details of one device: sysfs, and GET_INFO if it is bound to dmaapi.\n", cmd_info },
 	{ "help", "[COMMAND]", "Help on dmaapictl or one command.\n", cmd_help },
@@ -1290,7 +784,7 @@ static int cmd_help(int argc, char **argv)
 	if (argc > 1 && find_cmd(argv[1]))
 		return cmd_usage(argv[1], EXIT_OK);
 	if (argc > 1)
-		return err(EXIT_USAGE, "no such command '%s' (see %s --help)", argv[1], prog);
+		return dctl_err(EXIT_USAGE, "no such command '%s' (see %s --help)", argv[1], prog);
 	return print_usage(EXIT_OK);
 }
 
@@ -1318,17 +812,17 @@ int main(int argc, char **argv)
 			       dctl_mod_backend());
 			return EXIT_OK;
 		default:
-			err(EXIT_USAGE, "unknown option '%s'", argv[optind - 1]);
+			dctl_err(EXIT_USAGE, "unknown option '%s'", argv[optind - 1]);
 			return print_usage(EXIT_USAGE);
 		}
 	}
 	if (optind >= argc) {
-		err(EXIT_USAGE, "no command given");
+		dctl_err(EXIT_USAGE, "no command given");
 		return print_usage(EXIT_USAGE);
 	}
 	c = find_cmd(argv[optind]);
 	if (!c) {
-		err(EXIT_USAGE, "unknown command '%s' (see %s --help)", argv[optind], prog);
+		dctl_err(EXIT_USAGE, "unknown command '%s' (see %s --help)", argv[optind], prog);
 		return EXIT_USAGE;
 	}
 	return c->fn(argc - optind, argv + optind);

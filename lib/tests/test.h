@@ -40,5 +40,6 @@ struct dmaapi_device *fake_linux_device(void);
 unsigned fake_linux_frees(uint32_t handle);
 void fake_linux_end(void);
 void suite_irq(void);
+void suite_dmabuf(void);
 
 #endif

@@ -7,6 +7,7 @@
  * is /dev/null; opens of /dev/dmaapi* are recorded and redirected there.
  */
 #include "test.h"
+#include "fake_kernel.h"
 
 #include <dmaapi.h>
 #include <errno.h>
@@ -38,47 +39,9 @@ int __wrap_open64(const char *path, int flags, ...);
 #define RUNS_UNDER_QEMU 1 /* the cross-built suites of make check */
 #endif
 
-#define NCMD 6
-#define CMD_IDX(req) (_IOC_NR(req) - DMAAPI_CMD_BASE)
+struct fake fk;
 
-struct fake_buf {
-	uint32_t handle;
-	uint64_t length;
-	void *mem;		/* backs the mmap */
-	bool mapped;		/* an mmap of it is live */
-	bool freed;
-};
-
-static struct fake {
-	bool active;
-	int fd;
-	unsigned calls[NCMD];
-	int fail_errno[NCMD];	/* fail the next call of cmd with this errno */
-	unsigned eintr[NCMD];	/* fail this many calls with EINTR first */
-	uint64_t fail_dma_addr;	/* written back on ERANGE/EDOM */
-	uint32_t api_version;
-	uint64_t mask;
-	uint32_t out_flags;
-	uint64_t next_dma;
-	uint32_t next_handle;
-	struct dmaapi_alloc last_alloc;
-	struct dmaapi_map_user last_map;
-	struct dmaapi_sync syncs[16];
-	unsigned nsync;
-	uint32_t frees[16];
-	unsigned nfree;
-	struct fake_buf bufs[16];
-	unsigned nbufs;
-	int mmap_errno;
-	size_t mmap_len;
-	off_t mmap_off;
-	int mmap_flags;
-	unsigned munmaps;
-	char last_open[256];	/* the path the library opened last */
-	int open_flags;
-} fk;
-
-static void fake_reset(void)
+void fake_reset(void)
 {
 	for (unsigned i = 0; i < fk.nbufs; i++)
 		free(fk.bufs[i].mem);
@@ -107,7 +70,7 @@ void fake_linux_end(void)
 	fk.active = false;
 }
 
-static unsigned fake_live(void)
+unsigned fake_live(void)
 {
 	unsigned n = 0;
 
@@ -116,7 +79,7 @@ static unsigned fake_live(void)
 	return n;
 }
 
-static struct fake_buf *fake_new_buf(uint64_t length, bool backing)
+struct fake_buf *fake_new_buf(uint64_t length, bool backing)
 {
 	struct fake_buf *b = &fk.bufs[fk.nbufs++];
 
@@ -237,6 +200,10 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 		}
 		return errno = ENOENT, -1;
 	}
+	case DMAAPI_IOCTL_EXPORT_DMABUF:
+	case DMAAPI_IOCTL_IMPORT_DMABUF:
+	case DMAAPI_IOCTL_GET_SEGMENTS:
+		return fake_dmabuf_ioctl(req, arg, err);
 	}
 	return errno = ENOTTY, -1;
 }
@@ -354,7 +321,7 @@ static bool fd_open(int fd)
 	return fd >= 0 && fcntl(fd, F_GETFD) != -1;
 }
 
-static struct dmaapi_device *open_fake(uint64_t mask)
+struct dmaapi_device *open_fake(uint64_t mask)
 {
 	struct dmaapi_device *dev = NULL;
 
@@ -786,7 +753,7 @@ static void linux_map(void)
 	free(buf);
 }
 
-static unsigned fake_ioctls(void)
+unsigned fake_ioctls(void)
 {
 	unsigned n = 0;
 

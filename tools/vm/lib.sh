@@ -159,6 +159,35 @@ build_userspace() {
 	export DMAAPI_USERSPACE_BUILT=1
 }
 
+# add_guest_modules DIR MODULE...: where the cell's kernel is a Debian one
+# (its modules are in /lib/modules/$KVER), copies each MODULE and what it
+# depends on (modules.dep), uncompressed, to DIR, and lists them in load
+# order in DIR/MODULE.order for the guest's load_modules.  A kernel without
+# the module gets nothing: the tests that need it skip.
+add_guest_modules() {
+	local dir=$1 mod dep line f name
+	local mdir=/lib/modules/$KVER
+
+	shift
+	[ -f "$mdir/modules.dep" ] || return 0
+	for mod in "$@"; do
+		line=$(grep -E "(^|/)$mod\.ko(\.xz|\.zst|\.gz)?:" "$mdir/modules.dep") || continue
+		mkdir -p "$dir"
+		: >"$dir/$mod.order"
+		# modules.dep lists the dependencies last-loaded first
+		for f in $(printf '%s\n' "$line" | tr -d ':' | tr ' ' '\n' | sed '/^$/d' | tac); do
+			name=$(basename "$f" | sed -E 's/\.ko(\.xz|\.zst|\.gz)?$//')
+			case "$f" in
+			*.xz) xz -dc "$mdir/$f" >"$dir/$name.ko" ;;
+			*.zst) zstd -qdc "$mdir/$f" >"$dir/$name.ko" ;;
+			*.gz) gzip -dc "$mdir/$f" >"$dir/$name.ko" ;;
+			*) cp "$mdir/$f" "$dir/$name.ko" ;;
+			esac
+			echo "$name" >>"$dir/$mod.order"
+		done
+	done
+}
+
 # make_initramfs CELLDIR MODULE CMD CELL EDU_BITS [ENV]: ENV is more lines
 # for the guest's /dmaapi/env (export VAR=value).
 make_initramfs() {
@@ -178,6 +207,7 @@ make_initramfs() {
 		make -s -C "${USERSPACE:-$TOP}/tools" ${USERSPACE_MAKE[@]+"${USERSPACE_MAKE[@]}"} install-guest \
 			GUEST_DIR="$root/dmaapi/tools" >&2
 	fi
+	add_guest_modules "$root/dmaapi/modules" vgem
 	printf '%s\n' "$cmd" >"$root/dmaapi/cmd"
 	cp "$celldir/suite" "$root/dmaapi/suite"
 	cat >"$root/dmaapi/env" <<EOF

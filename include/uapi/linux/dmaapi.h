@@ -647,6 +647,25 @@ struct dmaapi_chan_set_limit {
 };
 #define DMAAPI_IOCTL_CHAN_SET_LIMIT _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_SET_LIMIT)
 
+/*
+ * DOC: sysfs attribute dmabufs
+ *
+ * /sys/class/misc/<node>/dmabufs (read-only) lists the node's dma-bufs, one
+ * per line, as "export" or "import" and space-separated key=value fields
+ * (new keys may be added at the end of a line):
+ *
+ *   export ino=<inode> size=<bytes> offset=<bytes> memory=coherent|cached
+ *          attachments=<n>
+ *   import ino=<inode> size=<bytes> exporter=<exp_name> segments=<n>
+ *          bounced=0|1
+ *
+ * ino is the dma-buf file's inode (as in /proc/<pid>/fdinfo/<fd>).  An
+ * export of one of the node's allocations is listed while its dma-buf
+ * lives, whether or not the file that exported it is still open; an import
+ * while its handle does.  Empty where the module has no dma-buf support.
+ * At most a page: later lines are left out.
+ */
+
 /* mmap offset of allocation @handle: handle << DMAAPI_MMAP_SHIFT */
 #define DMAAPI_MMAP_SHIFT 32
 

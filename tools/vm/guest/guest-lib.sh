@@ -18,6 +18,37 @@ load_module() {
 	insmod /dmaapi/dmaapi.ko "$@"
 }
 
+# load_modules NAME: loads the kernel module NAME the host put in the
+# initramfs (tools/vm/lib.sh add_guest_modules), dependencies first; fails
+# quietly where this kernel has none.  unload_modules NAME undoes it.
+load_modules() {
+	local m
+	[ -f "/dmaapi/modules/$1.order" ] || return 1
+	while read -r m; do
+		grep -q "^$m " /proc/modules || insmod "/dmaapi/modules/$m.ko" || return 1
+	done <"/dmaapi/modules/$1.order"
+}
+unload_modules() {
+	local m
+	[ -f "/dmaapi/modules/$1.order" ] || return 0
+	for m in $(sed '1!G;h;$!d' "/dmaapi/modules/$1.order"); do
+		rmmod "$m" 2>/dev/null
+	done
+	return 0
+}
+
+# with_modules NAME CMD...: runs CMD with module NAME loaded, if this kernel
+# has it, and unloads it afterwards; CMD's exit status.
+with_modules() {
+	local name=$1 rc
+	shift
+	load_modules "$name" || echo "# no $name module for this kernel"
+	"$@"
+	rc=$?
+	unload_modules "$name"
+	return $rc
+}
+
 # bind_edu: binds the first edu device to dmaapi; sets DMAAPI_EDU.
 bind_edu() {
 	local d

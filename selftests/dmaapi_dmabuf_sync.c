@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DMA_BUF_IOCTL_SYNC on a dmaapi export does the cache maintenance for real:
+ * a cached array of /dev/dmaapi is exported and imported into edu, and
+ * kprobe events on arch_sync_dma_for_cpu() / arch_sync_dma_for_device()
+ * (as selftests/dmaapi_sync.c places them) show the kernel invalidating the
+ * exported pages on DMA_BUF_SYNC_START and cleaning them on
+ * DMA_BUF_SYNC_END: once for the exporting device's own mapping, once more
+ * for edu's attachment where edu is not cache-coherent; and the library's
+ * import syncs (DMAAPI_IOCTL_SYNC on the import) do the same.  Where every
+ * device is coherent (x86) there is no such maintenance to see.
+ *
+ * Environment: DMAAPI_EDU, DMAAPI_EDU_MASK_BITS, DMAAPI_EXPECT_COHERENT
+ * ("default=0 edu=1 ...": what the VM runner made each device).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <linux/dma-buf.h>
+
+#include "kselftest_harness.h"
+#include "dmaapi.h"
+#include "edu.h"
+
+#define PG 4096UL
+#define LEN (2 * PG)
+
+static char tracefs[64];
+
+static int write_str(const char *file, const char *s, bool append)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void probes_remove(void)
+{
+	if (!tracefs[0])
+		return;
+	write_str("events/dmaapi_dmabuf/enable", "0\n", false);
+	write_str("kprobe_events", "-:dmaapi_dmabuf/to_dev\n", true);
+	write_str("kprobe_events", "-:dmaapi_dmabuf/to_cpu\n", true);
+}
+
+/* NULL, or why the kernel's cache maintenance cannot be watched. */
+static const char *probes_start(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128];
+
+	for (unsigned int i = 0; i < 2 && !tracefs[0]; i++) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
+		if (!access(path, W_OK))
+			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
+	}
+	if (!tracefs[0] && !mount("tracefs", dirs[0], "tracefs", 0, NULL) &&
+	    !access("/sys/kernel/tracing/kprobe_events", W_OK))
+		snprintf(tracefs, sizeof(tracefs), "%s", dirs[0]);
+	if (!tracefs[0])
+		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
+	probes_remove();
+	/* the architecture's DMA cache maintenance: x86 has none */
+	if (write_str("kprobe_events",
+		      "p:dmaapi_dmabuf/to_dev arch_sync_dma_for_device paddr=$arg1:x64 size=$arg2:x64\n",
+		      true) ||
+	    write_str("kprobe_events",
+		      "p:dmaapi_dmabuf/to_cpu arch_sync_dma_for_cpu paddr=$arg1:x64 size=$arg2:x64\n",
+		      true))
+		return "every device of this machine is cache-coherent: no cache maintenance to watch";
+	if (write_str("events/dmaapi_dmabuf/enable", "1\n", false))
+		return "cannot enable the dmaapi_dmabuf kprobe events";
+	return NULL;
+}
+
+static void trace_clear(void)
+{
+	write_str("trace", "", false);
+}
+
+/*
+ * How many times events @name covered each page of [@start, @start + @len)
+ * (the fewest over the pages): a sync may come as one range or page by page.
+ */
+static unsigned int covered(const char *name, uint64_t start, uint64_t len)
+{
+	unsigned int hits[LEN / PG] = { 0 }, n = ~0U;
+	char path[128], line[512], tag[32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	snprintf(tag, sizeof(tag), " %s: (", name);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+		char *p;
+
+		if (line[0] == '#' || !strstr(line, tag) || !(p = strstr(line, "paddr=")) ||
+		    sscanf(p, "paddr=%llx size=%llx", &a, &b) != 2)
+			continue;
+		for (uint64_t pg = 0; pg < len / PG && pg < LEN / PG; pg++)
+			if (a <= start + pg * PG && a + b >= start + (pg + 1) * PG)
+				hits[pg]++;
+	}
+	fclose(f);
+	for (uint64_t pg = 0; pg < len / PG && pg < LEN / PG; pg++)
+		n = hits[pg] < n ? hits[pg] : n;
+	return n == ~0U ? 0 : n;
+}
+
+/* What the runner made device @key ("default", "edu"): 1 coherent, 0 not, -1 unknown. */
+static int expect_coherent(const char *key)
+{
+	const char *s = getenv("DMAAPI_EXPECT_COHERENT");
+	char want[32];
+	const char *p;
+
+	if (!s)
+		return -1;
+	snprintf(want, sizeof(want), "%s=", key);
+	for (p = strstr(s, want); p; p = strstr(p + 1, want))
+		if (p == s || p[-1] == ' ')
+			return p[strlen(want)] == '1';
+	return -1;
+}
+
+static uint64_t edu_mask(void)
+{
+	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
+	unsigned int bits = s ? (unsigned int)strtoul(s, NULL, 0) : 28;
+
+	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+}
+
+FIXTURE(dmabuf_sync) {
+	struct dmaapi_device *exp, *edu;
+	struct dmaapi_array *a;
+	struct dmaapi_map *m;
+	int dfd;
+	bool edu_coherent;
+};
+
+FIXTURE_SETUP(dmabuf_sync)
+{
+	struct dmaapi_device_info info;
+	const char *why;
+	char bdf[64];
+	int r;
+
+	self->dfd = -1;
+	r = dmaapi_device_open(NULL, edu_mask(), &self->exp);
+	if (r && dmaapi_last_error()->sys_errno == ENOENT)
+		SKIP(return, "no /dev/dmaapi node");
+	ASSERT_EQ(0, r);
+	ASSERT_EQ(0, dmaapi_array_cached_zero_with_align(self->exp, 1, LEN, PG,
+							 DMAAPI_BIDIRECTIONAL, &self->a));
+	r = dmaapi_array_export_dmabuf(self->a, 0, 0, &self->dfd);
+	if (r && dmaapi_last_error()->sys_errno == ENOTTY)
+		SKIP(return, "no dma-buf in this kernel (CONFIG_DMA_SHARED_BUFFER)");
+	ASSERT_EQ(0, r);
+	ASSERT_EQ(0, dmaapi_device_info(self->exp, &info));
+	if (info.flags & DMAAPI_INFO_COHERENT)
+		SKIP(return, "every device of this machine is cache-coherent: no cache maintenance to watch");
+	ASSERT_EQ(0, edu_find(bdf, sizeof(bdf)));
+	ASSERT_EQ(0, dmaapi_device_open(bdf, edu_mask(), &self->edu));
+	ASSERT_EQ(0, dmaapi_device_info(self->edu, &info));
+	self->edu_coherent = info.flags & DMAAPI_INFO_COHERENT;
+	if (expect_coherent("edu") >= 0)
+		ASSERT_EQ(expect_coherent("edu"), self->edu_coherent);
+	ASSERT_EQ(0, dmaapi_map_import_dmabuf(self->edu, self->dfd, 1, DMAAPI_BIDIRECTIONAL,
+					      &self->m));
+	why = probes_start();
+	if (why)
+		SKIP(return, "%s", why);
+}
+
+FIXTURE_TEARDOWN(dmabuf_sync)
+{
+	probes_remove();
+	dmaapi_map_free(self->m);
+	if (self->dfd >= 0)
+		close(self->dfd);
+	dmaapi_array_free(self->a);
+	dmaapi_device_close(self->edu);
+	dmaapi_device_close(self->exp);
+}
+
+/*
+ * One sync, then the events: @name must cover the exported pages (their
+ * physical address is the exporter's DMA address: no IOMMU, no offset on
+ * the virt board) once for the exporter's own mapping and @edu_maps times
+ * more where edu is not coherent, and the other kind of maintenance must
+ * not touch them.
+ */
+static void check_events(struct __test_metadata *_metadata, FIXTURE_DATA(dmabuf_sync) *self,
+			 const char *what, const char *name, const char *other,
+			 unsigned int edu_maps)
+{
+	uint64_t pa = dmaapi_array_dma_addr(self->a);
+	unsigned int want = 1 + (self->edu_coherent ? 0 : edu_maps);
+
+	EXPECT_EQ(want, covered(name, pa, LEN))
+		TH_LOG("%s: arch_sync_dma_for_%s of %#llx + %#lx: %u, want %u (edu %scoherent)",
+		       what, strcmp(name, "to_dev") ? "cpu" : "device", (unsigned long long)pa, LEN,
+		       covered(name, pa, LEN), want, self->edu_coherent ? "" : "non-");
+	EXPECT_EQ(0, covered(other, pa, LEN)) TH_LOG("%s: %s maintenance too", what, other);
+}
+
+TEST_F(dmabuf_sync, start_invalidates_end_cleans)
+{
+	struct dma_buf_sync s = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
+
+	trace_clear();
+	ASSERT_EQ(0, ioctl(self->dfd, DMA_BUF_IOCTL_SYNC, &s));
+	check_events(_metadata, self, "DMA_BUF_SYNC_START", "to_cpu", "to_dev", 1);
+	trace_clear();
+	s.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
+	ASSERT_EQ(0, ioctl(self->dfd, DMA_BUF_IOCTL_SYNC, &s));
+	check_events(_metadata, self, "DMA_BUF_SYNC_END", "to_dev", "to_cpu", 1);
+}
+
+/*
+ * The library's syncs of an import bracket the exporter's CPU access (which
+ * syncs edu's attachment and the exporter's own mapping) and sync edu's
+ * mapping once more themselves, as not every exporter syncs its
+ * attachments.
+ */
+TEST_F(dmabuf_sync, import_syncs_bracket_the_exporter)
+{
+	trace_clear();
+	ASSERT_EQ(0, dmaapi_map_prepare_read_all(self->m));
+	check_events(_metadata, self, "prepare_read of the import", "to_cpu", "to_dev", 2);
+	trace_clear();
+	ASSERT_EQ(0, dmaapi_map_confirm_write_all(self->m));
+	check_events(_metadata, self, "confirm_write of the import", "to_dev", "to_cpu", 2);
+}
+
+TEST_HARNESS_MAIN
