@@ -26,6 +26,7 @@
 
 #include <linux/dma-buf.h>
 
+#include "kprobe_sync.h"
 #include "kselftest_harness.h"
 #include "dmaapi.h"
 #include "edu.h"
@@ -63,7 +64,7 @@ static void probes_remove(void)
 static const char *probes_start(void)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[128];
+	char path[128], to_dev[160], to_cpu[160];
 
 	for (unsigned int i = 0; i < 2 && !tracefs[0]; i++) {
 		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
@@ -77,13 +78,12 @@ static const char *probes_start(void)
 		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
 	probes_remove();
 	/* the architecture's DMA cache maintenance: x86 has none */
-	if (write_str("kprobe_events",
-		      "p:dmaapi_dmabuf/to_dev arch_sync_dma_for_device paddr=$arg1:x64 size=$arg2:x64\n",
-		      true) ||
-	    write_str("kprobe_events",
-		      "p:dmaapi_dmabuf/to_cpu arch_sync_dma_for_cpu paddr=$arg1:x64 size=$arg2:x64\n",
-		      true))
-		return "every device of this machine is cache-coherent: no cache maintenance to watch";
+	snprintf(to_dev, sizeof(to_dev), "p:dmaapi_dmabuf/to_dev arch_sync_dma_for_device %s\n",
+		 sync_probe_args());
+	snprintf(to_cpu, sizeof(to_cpu), "p:dmaapi_dmabuf/to_cpu arch_sync_dma_for_cpu %s\n",
+		 sync_probe_args());
+	if (write_str("kprobe_events", to_dev, true) || write_str("kprobe_events", to_cpu, true))
+		return "no kprobe on arch_sync_dma_for_device/cpu in this kernel";
 	if (write_str("events/dmaapi_dmabuf/enable", "1\n", false))
 		return "cannot enable the dmaapi_dmabuf kprobe events";
 	return NULL;

@@ -35,6 +35,7 @@
 #include <dmaapi.h>
 
 #include "edu.h"
+#include "kprobe_sync.h"
 #include "kselftest_harness.h"
 
 /*
@@ -107,11 +108,16 @@ static int write_str(const char *dir, const char *file, const char *s, bool appe
 	return ret;
 }
 
-static const char *const probes[] = {
-	"p:dmaapi_sync/to_dev arch_sync_dma_for_device paddr=$arg1:x64 size=$arg2:x64\n",
-	"p:dmaapi_sync/to_cpu arch_sync_dma_for_cpu paddr=$arg1:x64 size=$arg2:x64\n",
-	"r:dmaapi_sync/pgprot dma_pgprot prot=$retval:x64\n",
-};
+static char probes[3][160];
+
+static void probes_init(void)
+{
+	snprintf(probes[0], sizeof(probes[0]),
+		 "p:dmaapi_sync/to_dev arch_sync_dma_for_device %s\n", sync_probe_args());
+	snprintf(probes[1], sizeof(probes[1]),
+		 "p:dmaapi_sync/to_cpu arch_sync_dma_for_cpu %s\n", sync_probe_args());
+	snprintf(probes[2], sizeof(probes[2]), "r:dmaapi_sync/pgprot dma_pgprot prot=$retval:x64\n");
+}
 
 static void probes_remove(void)
 {
@@ -144,6 +150,7 @@ static const char *probes_start(void)
 	if (!tracefs[0])
 		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
 	probes_remove();
+	probes_init();
 	have_sync_probes = !write_str(tracefs, "kprobe_events", probes[0], true) &&
 			   !write_str(tracefs, "kprobe_events", probes[1], true);
 	have_pgprot_probe = !write_str(tracefs, "kprobe_events", probes[2], true);
@@ -407,35 +414,6 @@ static void collect_prot(void *arg, uint64_t prot, uint64_t unused)
 	if (p[0] < 8)
 		p[1 + p[0]++] = prot;
 }
-
-#if defined(__arm__)
-/*
- * Does the running 32-bit ARM kernel use LPAE's 3-level page tables?  Its
- * fault table names do_sect_fault only without LPAE (arch/arm/mm/fault.c),
- * and do_bad in both, which shows that kallsyms lists static functions.
- * 1, 0, or -1: cannot tell.
- */
-static int arm_lpae(void)
-{
-	char line[256], name[128], type;
-	bool sect = false, bad = false;
-	unsigned long long addr;
-	FILE *f = fopen("/proc/kallsyms", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "do_sect_fault"))
-			sect = true;
-		else if (!strcmp(name, "do_bad"))
-			bad = true;
-	}
-	fclose(f);
-	return bad ? !sect : -1;
-}
-#endif
 
 /*
  * A coherent buffer's user mapping gets the kernel's coherent-DMA page
