@@ -20,6 +20,8 @@
 
 #include <linux/dmaapi.h>
 
+#include "kprobe_sync.h"
+
 /* The node with named channels where the runner made one, else the default. */
 #define CHAN_DT_NODE "/dev/dmaapi-dt-zdma"
 #define CHAN_DT_DEV "dt-zdma"
@@ -172,87 +174,44 @@ static inline int write_sysfs(const char *path, const char *s)
 	return ret;
 }
 
-/* ---- the kprobe witness ------------------------------------------------- */
+/* ---- the kprobe witness (kprobe_sync.h) --------------------------------- */
 
-static char chan_tracefs[64];
-
-static inline int chan_tracefs_write(const char *file, const char *s, int append)
-{
-	char path[128];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", chan_tracefs, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static inline void chan_probes_remove(void)
-{
-	if (!chan_tracefs[0])
-		return;
-	chan_tracefs_write("events/dmaapi_chan/enable", "0\n", 0);
-	chan_tracefs_write("kprobe_events", "-:dmaapi_chan/to_dev\n", 1);
-	chan_tracefs_write("kprobe_events", "-:dmaapi_chan/to_cpu\n", 1);
-}
+static struct kprobe_witness chan_kw;
 
 /* NULL, or why the kernel's cache maintenance cannot be watched. */
 static inline const char *chan_probes_start(void)
 {
-	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[128];
+	const char *why = kw_open(&chan_kw, "dmaapi_chan");
 
-	for (unsigned int i = 0; i < 2 && !chan_tracefs[0]; i++) {
-		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
-		if (!access(path, W_OK))
-			snprintf(chan_tracefs, sizeof(chan_tracefs), "%s", dirs[i]);
-	}
-	if (!chan_tracefs[0] && !mount("tracefs", dirs[0], "tracefs", 0, NULL) &&
-	    !access("/sys/kernel/tracing/kprobe_events", W_OK))
-		snprintf(chan_tracefs, sizeof(chan_tracefs), "%s", dirs[0]);
-	if (!chan_tracefs[0])
-		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
-	chan_probes_remove();
-	if (chan_tracefs_write("kprobe_events",
-			       "p:dmaapi_chan/to_dev arch_sync_dma_for_device paddr=$arg1:x64 size=$arg2:x64 dir=$arg3:s32\n", 1) ||
-	    chan_tracefs_write("kprobe_events",
-			       "p:dmaapi_chan/to_cpu arch_sync_dma_for_cpu paddr=$arg1:x64 size=$arg2:x64 dir=$arg3:s32\n", 1))
+	if (why)
+		return why;
+	if (kw_add_sync_probes(&chan_kw))
 		return "no arch_sync_dma_for_device/cpu to probe (a cache-coherent architecture)";
-	if (chan_tracefs_write("events/dmaapi_chan/enable", "1\n", 0))
+	if (kw_enable(&chan_kw, true))
 		return "cannot enable the dmaapi_chan kprobe events";
-	chan_tracefs_write("trace", "", 0);
+	kw_clear(&chan_kw);
 	return NULL;
+}
+
+struct chan_sync_count {
+	int dir, n;
+	uint64_t start, len;
+};
+
+static inline void chan_sync_cb(void *arg, const struct kprobe_event *e)
+{
+	struct chan_sync_count *c = arg;
+
+	if (e->dir == c->dir && e->paddr <= c->start && e->paddr + e->size >= c->start + c->len)
+		c->n++;
 }
 
 /* Events @name ("to_dev", "to_cpu") with direction @dir covering [start, +len). */
 static inline int chan_synced(const char *name, int dir, uint64_t start, uint64_t len)
 {
-	char path[128], line[512], tag[32];
-	int n = 0;
-	FILE *f;
+	struct chan_sync_count c = { .dir = dir, .start = start, .len = len };
 
-	snprintf(path, sizeof(path), "%s/trace", chan_tracefs);
-	snprintf(tag, sizeof(tag), " %s: (", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a, b;
-		int d;
-		char *p;
-
-		if (line[0] == '#' || !strstr(line, tag) || !(p = strstr(line, "paddr=")))
-			continue;
-		if (sscanf(p, "paddr=%llx size=%llx dir=%d", &a, &b, &d) == 3 && d == dir &&
-		    a <= start && a + b >= start + len)
-			n++;
-	}
-	fclose(f);
-	return n;
+	return kw_each(&chan_kw, name, chan_sync_cb, &c) ? -1 : c.n;
 }
 
 #endif /* DMAAPI_CHAN_UTIL_H */

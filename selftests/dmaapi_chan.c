@@ -508,13 +508,13 @@ TEST_F(chan, cache_sync_witness)
 	tbuf_fill(&self->src, 9);
 	chan_job(&j, self->src.handle, off, self->dst.handle, off, len, 1);
 	ASSERT_EQ(0, run_job(_metadata, self->fd, &self->r, &j));
-	chan_tracefs_write("events/dmaapi_chan/enable", "0\n", 0);
+	kw_enable(&chan_kw, false);
 	/* the source cleaned to memory, the destination invalidated around it */
 	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, self->src.dma + off, len));
 	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_FROM_DEVICE, self->dst.dma + off, len));
 	EXPECT_LE(1, chan_synced("to_cpu", DMAAPI_DIR_FROM_DEVICE, self->dst.dma + off, len));
 	EXPECT_EQ(-1, first_diff(self->src.p + off, self->dst.p + off, len));
-	chan_probes_remove();
+	kw_close(&chan_kw);
 }
 
 #include "dmaapi_chan_lifetime.h"

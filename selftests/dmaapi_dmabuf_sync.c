@@ -34,64 +34,35 @@
 #define PG 4096UL
 #define LEN (2 * PG)
 
-static char tracefs[64];
-
-static int write_str(const char *file, const char *s, bool append)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static void probes_remove(void)
-{
-	if (!tracefs[0])
-		return;
-	write_str("events/dmaapi_dmabuf/enable", "0\n", false);
-	write_str("kprobe_events", "-:dmaapi_dmabuf/to_dev\n", true);
-	write_str("kprobe_events", "-:dmaapi_dmabuf/to_cpu\n", true);
-}
+static struct kprobe_witness kw;
 
 /* NULL, or why the kernel's cache maintenance cannot be watched. */
 static const char *probes_start(void)
 {
-	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[128], to_dev[160], to_cpu[160];
+	const char *why = kw_open(&kw, "dmaapi_dmabuf");
 
-	for (unsigned int i = 0; i < 2 && !tracefs[0]; i++) {
-		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
-		if (!access(path, W_OK))
-			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
-	}
-	if (!tracefs[0] && !mount("tracefs", dirs[0], "tracefs", 0, NULL) &&
-	    !access("/sys/kernel/tracing/kprobe_events", W_OK))
-		snprintf(tracefs, sizeof(tracefs), "%s", dirs[0]);
-	if (!tracefs[0])
-		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
-	probes_remove();
-	/* the architecture's DMA cache maintenance: x86 has none */
-	snprintf(to_dev, sizeof(to_dev), "p:dmaapi_dmabuf/to_dev arch_sync_dma_for_device %s\n",
-		 sync_probe_args());
-	snprintf(to_cpu, sizeof(to_cpu), "p:dmaapi_dmabuf/to_cpu arch_sync_dma_for_cpu %s\n",
-		 sync_probe_args());
-	if (write_str("kprobe_events", to_dev, true) || write_str("kprobe_events", to_cpu, true))
+	if (why)
+		return why;
+	if (kw_add_sync_probes(&kw))
 		return "no kprobe on arch_sync_dma_for_device/cpu in this kernel";
-	if (write_str("events/dmaapi_dmabuf/enable", "1\n", false))
+	if (kw_enable(&kw, true))
 		return "cannot enable the dmaapi_dmabuf kprobe events";
+	kw_clear(&kw);
 	return NULL;
 }
 
-static void trace_clear(void)
+struct page_hits {
+	uint64_t start, len;
+	unsigned int hits[LEN / PG];
+};
+
+static void page_cb(void *arg, const struct kprobe_event *e)
 {
-	write_str("trace", "", false);
+	struct page_hits *h = arg;
+
+	for (uint64_t pg = 0; pg < h->len / PG && pg < LEN / PG; pg++)
+		if (e->paddr <= h->start + pg * PG && e->paddr + e->size >= h->start + (pg + 1) * PG)
+			h->hits[pg]++;
 }
 
 /*
@@ -100,29 +71,13 @@ static void trace_clear(void)
  */
 static unsigned int covered(const char *name, uint64_t start, uint64_t len)
 {
-	unsigned int hits[LEN / PG] = { 0 }, n = ~0U;
-	char path[128], line[512], tag[32];
-	FILE *f;
+	struct page_hits h = { .start = start, .len = len };
+	unsigned int n = ~0U;
 
-	snprintf(path, sizeof(path), "%s/trace", tracefs);
-	snprintf(tag, sizeof(tag), " %s: (", name);
-	f = fopen(path, "re");
-	if (!f)
+	if (kw_each(&kw, name, page_cb, &h))
 		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a, b;
-		char *p;
-
-		if (line[0] == '#' || !strstr(line, tag) || !(p = strstr(line, "paddr=")) ||
-		    sscanf(p, "paddr=%llx size=%llx", &a, &b) != 2)
-			continue;
-		for (uint64_t pg = 0; pg < len / PG && pg < LEN / PG; pg++)
-			if (a <= start + pg * PG && a + b >= start + (pg + 1) * PG)
-				hits[pg]++;
-	}
-	fclose(f);
 	for (uint64_t pg = 0; pg < len / PG && pg < LEN / PG; pg++)
-		n = hits[pg] < n ? hits[pg] : n;
+		n = h.hits[pg] < n ? h.hits[pg] : n;
 	return n == ~0U ? 0 : n;
 }
 
@@ -194,7 +149,7 @@ FIXTURE_SETUP(dmabuf_sync)
 
 FIXTURE_TEARDOWN(dmabuf_sync)
 {
-	probes_remove();
+	kw_close(&kw);
 	dmaapi_map_free(self->m);
 	if (self->dfd >= 0)
 		close(self->dfd);
@@ -228,10 +183,10 @@ TEST_F(dmabuf_sync, start_invalidates_end_cleans)
 {
 	struct dma_buf_sync s = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
 
-	trace_clear();
+	kw_clear(&kw);
 	ASSERT_EQ(0, ioctl(self->dfd, DMA_BUF_IOCTL_SYNC, &s));
 	check_events(_metadata, self, "DMA_BUF_SYNC_START", "to_cpu", "to_dev", 1);
-	trace_clear();
+	kw_clear(&kw);
 	s.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
 	ASSERT_EQ(0, ioctl(self->dfd, DMA_BUF_IOCTL_SYNC, &s));
 	check_events(_metadata, self, "DMA_BUF_SYNC_END", "to_dev", "to_cpu", 1);
@@ -245,10 +200,10 @@ TEST_F(dmabuf_sync, start_invalidates_end_cleans)
  */
 TEST_F(dmabuf_sync, import_syncs_bracket_the_exporter)
 {
-	trace_clear();
+	kw_clear(&kw);
 	ASSERT_EQ(0, dmaapi_map_prepare_read_all(self->m));
 	check_events(_metadata, self, "prepare_read of the import", "to_cpu", "to_dev", 2);
-	trace_clear();
+	kw_clear(&kw);
 	ASSERT_EQ(0, dmaapi_map_confirm_write_all(self->m));
 	check_events(_metadata, self, "confirm_write of the import", "to_dev", "to_cpu", 2);
 }

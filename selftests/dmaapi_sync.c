@@ -90,44 +90,8 @@ static bool ioctl_synced(uint32_t flags, uint64_t off, uint64_t len)
 
 /* ---- the kernel's cache maintenance, through kprobe events -------------- */
 
-static char tracefs[64];
+static struct kprobe_witness kw;
 static bool have_sync_probes, have_pgprot_probe;
-
-static int write_str(const char *dir, const char *file, const char *s, bool append)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static char probes[3][160];
-
-static void probes_init(void)
-{
-	snprintf(probes[0], sizeof(probes[0]),
-		 "p:dmaapi_sync/to_dev arch_sync_dma_for_device %s\n", sync_probe_args());
-	snprintf(probes[1], sizeof(probes[1]),
-		 "p:dmaapi_sync/to_cpu arch_sync_dma_for_cpu %s\n", sync_probe_args());
-	snprintf(probes[2], sizeof(probes[2]), "r:dmaapi_sync/pgprot dma_pgprot prot=$retval:x64\n");
-}
-
-static void probes_remove(void)
-{
-	if (!tracefs[0])
-		return;
-	write_str(tracefs, "events/dmaapi_sync/enable", "0\n", false);
-	write_str(tracefs, "kprobe_events", "-:dmaapi_sync/to_dev\n", true);
-	write_str(tracefs, "kprobe_events", "-:dmaapi_sync/to_cpu\n", true);
-	write_str(tracefs, "kprobe_events", "-:dmaapi_sync/pgprot\n", true);
-}
 
 /*
  * Places the probes this kernel can take; the sync probes exist only where
@@ -136,61 +100,25 @@ static void probes_remove(void)
  */
 static const char *probes_start(void)
 {
-	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[128];
+	const char *why = kw_open(&kw, "dmaapi_sync");
 
-	for (unsigned int i = 0; i < 2 && !tracefs[0]; i++) {
-		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
-		if (!access(path, W_OK))
-			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
-	}
-	if (!tracefs[0] && !mount("tracefs", dirs[0], "tracefs", 0, NULL) &&
-	    !access("/sys/kernel/tracing/kprobe_events", W_OK))
-		snprintf(tracefs, sizeof(tracefs), "%s", dirs[0]);
-	if (!tracefs[0])
-		return "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)";
-	probes_remove();
-	probes_init();
-	have_sync_probes = !write_str(tracefs, "kprobe_events", probes[0], true) &&
-			   !write_str(tracefs, "kprobe_events", probes[1], true);
-	have_pgprot_probe = !write_str(tracefs, "kprobe_events", probes[2], true);
-	if (write_str(tracefs, "events/dmaapi_sync/enable", "1\n", false))
+	if (why)
+		return why;
+	have_sync_probes = !kw_add_sync_probes(&kw);
+	have_pgprot_probe = !kw_add(&kw, 'r', "pgprot", "dma_pgprot", "prot=$retval:x64");
+	if (kw_enable(&kw, true))
 		return "cannot enable the dmaapi_sync kprobe events";
 	return NULL;
 }
 
-static void trace_clear(void)
+static void probes_remove(void)
 {
-	if (tracefs[0])
-		write_str(tracefs, "trace", "", false);
+	kw_close(&kw);
 }
 
-/*
- * Calls @fn(arg, value, value2) for each event @name ("to_dev", "to_cpu":
- * paddr and size; "pgprot": the returned protection) in the trace buffer.
- */
-static void trace_each(const char *name, void (*fn)(void *, uint64_t, uint64_t), void *arg)
+static void trace_clear(void)
 {
-	char path[128], line[512], tag[32];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/trace", tracefs);
-	snprintf(tag, sizeof(tag), " %s: (", name);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a = 0, b = 0;
-		char *p;
-
-		if (line[0] == '#' || !strstr(line, tag))
-			continue;
-		if ((p = strstr(line, "paddr=")) && sscanf(p, "paddr=%llx size=%llx", &a, &b) == 2)
-			fn(arg, a, b);
-		else if ((p = strstr(line, "prot=")) && sscanf(p, "prot=%llx", &a) == 1)
-			fn(arg, a, 0);
-	}
-	fclose(f);
+	kw_clear(&kw);
 }
 
 struct range_hit {
@@ -198,9 +126,10 @@ struct range_hit {
 	unsigned int covered, touched;
 };
 
-static void range_cb(void *arg, uint64_t paddr, uint64_t size)
+static void range_cb(void *arg, const struct kprobe_event *e)
 {
 	struct range_hit *r = arg;
+	uint64_t paddr = e->paddr, size = e->size;
 
 	if (paddr < r->start + r->len && paddr + size > r->start)
 		r->touched++;
@@ -213,7 +142,7 @@ static struct range_hit kernel_synced(const char *name, uint64_t start, uint64_t
 {
 	struct range_hit r = { .start = start, .len = len };
 
-	trace_each(name, range_cb, &r);
+	kw_each(&kw, name, range_cb, &r);
 	return r;
 }
 
@@ -407,12 +336,12 @@ TEST(mapped_array_syncs)
 	probes_remove();
 }
 
-static void collect_prot(void *arg, uint64_t prot, uint64_t unused)
+static void collect_prot(void *arg, const struct kprobe_event *e)
 {
 	uint64_t *p = arg;
 
 	if (p[0] < 8)
-		p[1 + p[0]++] = prot;
+		p[1 + p[0]++] = e->prot;
 }
 
 /*
@@ -469,7 +398,7 @@ TEST(coherent_mmap_pgprot)
 			continue;
 		trace_clear();
 		ASSERT_EQ(0, DMAAPI_ARRAY_ZERO(dev, uint8_t, 4096, DMAAPI_BIDIRECTIONAL, &a));
-		trace_each("pgprot", collect_prot, prots);
+		kw_each(&kw, "pgprot", collect_prot, prots);
 		for (unsigned int i = 0; i < prots[0]; i++) {
 			uint64_t prot = prots[1 + i];
 
