@@ -28,6 +28,7 @@
 #include <linux/udmabuf.h>
 
 #include "kselftest_harness.h"
+#include "sys_util.h"
 #include "dmaapi_util.h"
 #include "edu.h"
 
@@ -407,8 +408,7 @@ static bool edu_reaches(struct __test_metadata *_metadata, int efd, uint8_t *p,
 {
 	const char *cell = getenv("DMAAPI_CELL");
 	struct dmaapi_info info;
-	uint64_t ent;
-	int pm;
+	int r;
 
 	ASSERT_EQ(0, get_info(efd, &info)) {
 		return false;
@@ -416,24 +416,11 @@ static bool edu_reaches(struct __test_metadata *_metadata, int efd, uint8_t *p,
 	if ((info.dev_flags & DMAAPI_DEV_IOMMU) || (cell && strstr(cell, "swiotlb")) ||
 	    ram_below(edu_mask()))
 		return true;
-	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, pm) {
+	r = pages_below(p, len, edu_mask());
+	ASSERT_LE(0, r) {
 		return false;
 	}
-	for (size_t off = 0; off < len; off += PG) {
-		p[off] = 0;	/* fault it in */
-		ASSERT_EQ(sizeof(ent), pread(pm, &ent, sizeof(ent),
-					     ((uintptr_t)(p + off) / PG) * sizeof(ent))) {
-			close(pm);
-			return false;
-		}
-		if (!(ent >> 63) || ((ent & ((1ULL << 55) - 1)) + 1) * PG - 1 > edu_mask()) {
-			close(pm);
-			return false;
-		}
-	}
-	close(pm);
-	return true;
+	return r;
 }
 
 #define UNREACHABLE "the dma-buf's pages lie above the edu device's DMA mask and neither an IOMMU nor swiotlb=force reaches them"
@@ -495,18 +482,6 @@ out:
 	munmap(q, 4 * PG);
 	close(dfd);
 	close(mfd);
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 /*

@@ -32,6 +32,7 @@
 #include <linux/dma-heap.h>
 
 #include "kselftest_harness.h"
+#include "sys_util.h"
 #include "dmaapi.h"
 #include "dmaapi_util.h"
 #include "drm_prime.h"
@@ -410,8 +411,7 @@ static bool edu_reaches(struct __test_metadata *_metadata, struct edu_dev *e, ui
 {
 	const char *cell = getenv("DMAAPI_CELL");
 	struct dmaapi_device_info info;
-	uint64_t ent;
-	int pm;
+	int r;
 
 	ASSERT_EQ(0, dmaapi_device_info(e->dev, &info)) {
 		return false;
@@ -419,24 +419,11 @@ static bool edu_reaches(struct __test_metadata *_metadata, struct edu_dev *e, ui
 	if ((info.flags & DMAAPI_INFO_IOMMU) || (cell && strstr(cell, "swiotlb")) ||
 	    ram_below(edu_mask()))
 		return true;
-	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, pm) {
+	r = pages_below(p, len, edu_mask());
+	ASSERT_LE(0, r) {
 		return false;
 	}
-	for (size_t off = 0; off < len; off += PG) {
-		p[off] = 0;	/* fault it in */
-		ASSERT_EQ(sizeof(ent), pread(pm, &ent, sizeof(ent),
-					     ((uintptr_t)(p + off) / PG) * sizeof(ent))) {
-			close(pm);
-			return false;
-		}
-		if (!(ent >> 63) || ((ent & ((1ULL << 55) - 1)) + 1) * PG - 1 > edu_mask()) {
-			close(pm);
-			return false;
-		}
-	}
-	close(pm);
-	return true;
+	return r;
 }
 
 /* A dma-buf of the system heap imported into edu; checked through the heap's mmap. */

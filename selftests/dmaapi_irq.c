@@ -32,6 +32,7 @@
 #include <linux/dmaapi.h>
 
 #include "kselftest_harness.h"
+#include "sys_util.h"
 
 /* See dmaapi_unbind.c: the debug kernels under TCG are ~10x slower. */
 #undef TEST_TIMEOUT_DEFAULT
@@ -88,18 +89,6 @@ static int edu_ack(volatile uint8_t *bar)
 
 	wr32(bar, EDU_IRQ_ACK, st);
 	return (st & EDU_DMA_IRQ) && !(rd32(bar, EDU_DMA_CMD) & EDU_CMD_START);
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 static int get_irq_info(int fd, uint32_t type, struct dmaapi_irq_info *info)
@@ -427,28 +416,6 @@ TEST_F(irq, unbind_wakes_waiter)
 
 	ASSERT_EQ(0, write_file("/sys/bus/pci/drivers_probe", self->bdf));
 	ASSERT_EQ(0, access(self->node, F_OK));
-}
-
-static sigjmp_buf fault_jmp;
-
-static void on_fault(int sig)
-{
-	siglongjmp(fault_jmp, sig);
-}
-
-static int probe_read(volatile uint8_t *p)
-{
-	struct sigaction sa = { .sa_handler = on_fault }, ob, os;
-	int sig;
-
-	sigaction(SIGBUS, &sa, &ob);
-	sigaction(SIGSEGV, &sa, &os);
-	sig = sigsetjmp(fault_jmp, 1);
-	if (!sig)
-		(void)*(volatile uint32_t *)p;
-	sigaction(SIGBUS, &ob, NULL);
-	sigaction(SIGSEGV, &os, NULL);
-	return sig;
 }
 
 /* BAR0 through the node is sysfs resource0; unbinding revokes it. */
