@@ -26,7 +26,7 @@ KSRC=${KSRC:-${DMAAPI_CACHE:-/var/cache/dmaapi}/linux-source-6.12}
 DMAAPI_SRC=${DMAAPI_SRC:-$(dirname "$here")}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dmaapi-intree.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-PROGS="dmaapi_ioctl dmaapi_lifetime dmaapi_memory dmaapi_edu dmaapi_stress dmaapi_sync dmaapi_unbind"
+PROGS="dmaapi_ioctl dmaapi_abi dmaapi_mmap dmaapi_lifetime dmaapi_memory dmaapi_edu dmaapi_stress dmaapi_sync dmaapi_unbind"
 PLAN=9
 n=0 pass=0 fail=0 skip=0
 
