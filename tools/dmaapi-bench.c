@@ -272,7 +272,7 @@ static const char *const ref_names[][NREFS] = {
 	[0] = { "plain load/store" },
 	[1] = { "ENOTTY ioctl", "memcpy", "SYNC ioctl, no-op" },
 	[2] = { "in-kernel map+unmap" },
-	[3] = { "dma-heap system", "udmabuf" },
+	[3] = { "dma-heap system", "udmabuf", "dma-heap + device map" },
 	[4] = { "memcpy" },
 };
 
