@@ -1618,7 +1618,7 @@ static inline int dmaapi__map_set_sized(struct dmaapi_map *m, size_t index, cons
 }
 
 /* ------------------------------------------------------------------------ */
-/* Typed element access (since 1.9; header only, see dmaapi_array_get(3))    */
+/* Typed element access (header only; DMAAPI_ARRAY_GET(3))                  */
 
 /*
  * DMAAPI_ARRAY_GET/PUT, DMAAPI_BOX_GET/PUT and DMAAPI_MAP_GET/PUT take what

@@ -147,7 +147,7 @@ int main(void)
 	expect(!DMAAPI_MAP_READ(m, 1, &v) && v == 5, "MAP_READ");
 	expect(DMAAPI_MAP_SET(m, 1, &c) == -DMAAPI_ERR_LAYOUT, "MAP_SET size");
 
-	/* the volatile typed accessors (since 1.9); a struct goes to the library */
+	/* the volatile typed accessors (header only); a struct goes to the library */
 	v = 78;
 	expect(!DMAAPI_ARRAY_PUT(a, 3, &v), "ARRAY_PUT");
 	v = 0;
