@@ -1617,6 +1617,228 @@ static inline int dmaapi__map_set_sized(struct dmaapi_map *m, size_t index, cons
 	return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Typed element access (header only; DMAAPI_ARRAY_GET(3))                  */
+
+/*
+ * DMAAPI_ARRAY_GET/PUT, DMAAPI_BOX_GET/PUT and DMAAPI_MAP_GET/PUT take what
+ * DMAAPI_ARRAY_READ/SET and the others take (@p points to an object of the
+ * element type, 1, 2, 4 or 8 bytes) and give the same results, errors and
+ * syncs: everything but the access itself is the library's
+ * dmaapi_*_read_sized / _set_sized.  Where no sync is needed, the access is
+ * inline and is one volatile load or store of the element, as READ_ONCE /
+ * WRITE_ONCE or Rust's read_volatile / write_volatile: single-copy atomic,
+ * ordered against other volatile accesses (the other accessors, registers)
+ * and against the dmaapi barriers, but, unlike DMAAPI_ARRAY_READ/SET, not a
+ * compiler barrier: ordinary loads and stores of the caller may move across
+ * it.  Where the order of the caller's own memory accesses and the device's
+ * view of them matters, dmaapi_dma_wmb() / dmaapi_dma_rmb() say so (they are
+ * needed for the CPU's order anyway).  With the compiler's optimiser, a
+ * fast access is a bounds check, an element size compare and the load or
+ * store; in a loop the container's view stays in registers.
+ */
+/*
+ * Elements of 2, 4 or 8 bytes are aligned when the container's first one
+ * is.  Where a misaligned load or store of ordinary memory is legal (x86,
+ * arm64) the inline path does not check; elsewhere a container whose first
+ * element is misaligned (an align argument below the element size) goes
+ * through the library, which copies such elements bytewise.
+ */
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+#define DMAAPI__UNALIGNED_OK 1
+#else
+#define DMAAPI__UNALIGNED_OK 0
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DMAAPI__ALWAYS_INLINE inline __attribute__((__always_inline__))
+#else
+#define DMAAPI__ALWAYS_INLINE inline
+#endif
+
+/* Is element @index of @c accessed inline as an object of @size bytes? */
+static DMAAPI__ALWAYS_INLINE int dmaapi__typed_fast(const void *c, size_t index, size_t size)
+{
+	const struct dmaapi_view *v = (const struct dmaapi_view *)c;
+
+	if (!(size == 1 || size == 2 || size == 4 || (DMAAPI__ATOMIC8 && size == 8)))
+		return 0;
+	if (__builtin_expect(!c || index >= v->fast_len || v->elem_size != size, 0))
+		return 0;
+	return DMAAPI__UNALIGNED_OK || !((uintptr_t)v->cpu_addr & (size - 1));
+}
+
+static DMAAPI__ALWAYS_INLINE char *dmaapi__typed_elem(const void *c, size_t index, size_t size)
+{
+	return (char *)((const struct dmaapi_view *)c)->cpu_addr + index * size;
+}
+
+/* The volatile load of @size (1, 2, 4 or 8) bytes at @e into @out. */
+static DMAAPI__ALWAYS_INLINE void dmaapi__typed_load(void *out, const char *e, size_t size)
+{
+	if (size == 1) {
+		uint8_t x = *(const volatile uint8_t *)e;
+
+		__builtin_memcpy(out, &x, 1);
+	} else if (size == 2) {
+		uint16_t x = *(const volatile uint16_t *)e;
+
+		__builtin_memcpy(out, &x, 2);
+	} else if (size == 4) {
+		uint32_t x = *(const volatile uint32_t *)e;
+
+		__builtin_memcpy(out, &x, 4);
+	} else {
+		uint64_t x = *(const volatile uint64_t *)e;
+
+		__builtin_memcpy(out, &x, 8);
+	}
+}
+
+static DMAAPI__ALWAYS_INLINE void dmaapi__typed_store(char *e, const void *in, size_t size)
+{
+	if (size == 1) {
+		uint8_t x;
+
+		__builtin_memcpy(&x, in, 1);
+		*(volatile uint8_t *)e = x;
+	} else if (size == 2) {
+		uint16_t x;
+
+		__builtin_memcpy(&x, in, 2);
+		*(volatile uint16_t *)e = x;
+	} else if (size == 4) {
+		uint32_t x;
+
+		__builtin_memcpy(&x, in, 4);
+		*(volatile uint32_t *)e = x;
+	} else {
+		uint64_t x;
+
+		__builtin_memcpy(&x, in, 8);
+		*(volatile uint64_t *)e = x;
+	}
+}
+
+static DMAAPI__ALWAYS_INLINE int dmaapi__array_get(const struct dmaapi_array *c, size_t index,
+						 void *out, size_t size)
+{
+	uint64_t tmp;
+	int ret;
+
+	if (__builtin_expect(dmaapi__typed_fast(c, index, size) && out != 0, 1)) {
+		dmaapi__typed_load(out, dmaapi__typed_elem(c, index, size), size);
+		return 0;
+	}
+	/* through a copy: the caller's object does not escape the fast path */
+	if (!out || size > sizeof(tmp))
+		return (dmaapi_array_read_sized)(c, index, out, size);
+	ret = (dmaapi_array_read_sized)(c, index, &tmp, size);
+	if (!ret)
+		__builtin_memcpy(out, &tmp, size);
+	return ret;
+}
+
+static DMAAPI__ALWAYS_INLINE int dmaapi__array_put(struct dmaapi_array *c, size_t index,
+						 const void *in, size_t size)
+{
+	uint64_t tmp;
+
+	if (__builtin_expect(dmaapi__typed_fast(c, index, size) && in != 0, 1)) {
+		dmaapi__typed_store(dmaapi__typed_elem(c, index, size), in, size);
+		return 0;
+	}
+	if (!in || size > sizeof(tmp))
+		return (dmaapi_array_set_sized)(c, index, in, size);
+	__builtin_memcpy(&tmp, in, size);
+	return (dmaapi_array_set_sized)(c, index, &tmp, size);
+}
+
+static DMAAPI__ALWAYS_INLINE int dmaapi__box_get(const struct dmaapi_box *c,
+						 void *out, size_t size)
+{
+	uint64_t tmp;
+	int ret;
+
+	if (__builtin_expect(dmaapi__typed_fast(c, 0, size) && out != 0, 1)) {
+		dmaapi__typed_load(out, dmaapi__typed_elem(c, 0, size), size);
+		return 0;
+	}
+	/* through a copy: the caller's object does not escape the fast path */
+	if (!out || size > sizeof(tmp))
+		return (dmaapi_box_read_sized)(c, out, size);
+	ret = (dmaapi_box_read_sized)(c, &tmp, size);
+	if (!ret)
+		__builtin_memcpy(out, &tmp, size);
+	return ret;
+}
+
+static DMAAPI__ALWAYS_INLINE int dmaapi__box_put(struct dmaapi_box *c,
+						 const void *in, size_t size)
+{
+	uint64_t tmp;
+
+	if (__builtin_expect(dmaapi__typed_fast(c, 0, size) && in != 0, 1)) {
+		dmaapi__typed_store(dmaapi__typed_elem(c, 0, size), in, size);
+		return 0;
+	}
+	if (!in || size > sizeof(tmp))
+		return (dmaapi_box_write_sized)(c, in, size);
+	__builtin_memcpy(&tmp, in, size);
+	return (dmaapi_box_write_sized)(c, &tmp, size);
+}
+
+static DMAAPI__ALWAYS_INLINE int dmaapi__map_get(const struct dmaapi_map *c, size_t index,
+						 void *out, size_t size)
+{
+	uint64_t tmp;
+	int ret;
+
+	if (__builtin_expect(dmaapi__typed_fast(c, index, size) && out != 0, 1)) {
+		dmaapi__typed_load(out, dmaapi__typed_elem(c, index, size), size);
+		return 0;
+	}
+	/* through a copy: the caller's object does not escape the fast path */
+	if (!out || size > sizeof(tmp))
+		return (dmaapi_map_read_sized)(c, index, out, size);
+	ret = (dmaapi_map_read_sized)(c, index, &tmp, size);
+	if (!ret)
+		__builtin_memcpy(out, &tmp, size);
+	return ret;
+}
+
+static DMAAPI__ALWAYS_INLINE int dmaapi__map_put(struct dmaapi_map *c, size_t index,
+						 const void *in, size_t size)
+{
+	uint64_t tmp;
+
+	if (__builtin_expect(dmaapi__typed_fast(c, index, size) && in != 0, 1)) {
+		dmaapi__typed_store(dmaapi__typed_elem(c, index, size), in, size);
+		return 0;
+	}
+	if (!in || size > sizeof(tmp))
+		return (dmaapi_map_set_sized)(c, index, in, size);
+	__builtin_memcpy(&tmp, in, size);
+	return (dmaapi_map_set_sized)(c, index, &tmp, size);
+}
+
+/* @p: a pointer to an object of the element type (1, 2, 4 or 8 bytes). */
+#ifndef DMAAPI_NO_INLINE
+#define DMAAPI_ARRAY_GET(a, index, p) dmaapi__array_get((a), (index), (p), sizeof(*(p)))
+#define DMAAPI_ARRAY_PUT(a, index, p) dmaapi__array_put((a), (index), (p), sizeof(*(p)))
+#define DMAAPI_BOX_GET(b, p) dmaapi__box_get((b), (p), sizeof(*(p)))
+#define DMAAPI_BOX_PUT(b, p) dmaapi__box_put((b), (p), sizeof(*(p)))
+#define DMAAPI_MAP_GET(m, index, p) dmaapi__map_get((m), (index), (p), sizeof(*(p)))
+#define DMAAPI_MAP_PUT(m, index, p) dmaapi__map_put((m), (index), (p), sizeof(*(p)))
+#else
+#define DMAAPI_ARRAY_GET(a, index, p) (dmaapi_array_read_sized)((a), (index), (p), sizeof(*(p)))
+#define DMAAPI_ARRAY_PUT(a, index, p) (dmaapi_array_set_sized)((a), (index), (p), sizeof(*(p)))
+#define DMAAPI_BOX_GET(b, p) (dmaapi_box_read_sized)((b), (p), sizeof(*(p)))
+#define DMAAPI_BOX_PUT(b, p) (dmaapi_box_write_sized)((b), (p), sizeof(*(p)))
+#define DMAAPI_MAP_GET(m, index, p) (dmaapi_map_read_sized)((m), (index), (p), sizeof(*(p)))
+#define DMAAPI_MAP_PUT(m, index, p) (dmaapi_map_set_sized)((m), (index), (p), sizeof(*(p)))
+#endif
+
 #ifndef DMAAPI_NO_INLINE
 #define dmaapi_array_read(a, index, value_out) dmaapi__array_read((a), (index), (value_out))
 #define dmaapi_array_set(a, index, value) dmaapi__array_set((a), (index), (value))

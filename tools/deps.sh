@@ -11,7 +11,8 @@ linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-
 linux-source-6.12 qemu-system-x86 busybox-static libkmod-dev valgrind clang sparse
 bc bison flex libelf-dev libssl-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler
-gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static rsync"
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static rsync
+gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

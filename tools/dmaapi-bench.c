@@ -270,9 +270,9 @@ struct dmaapi_device *open_device(void)
 
 static const char *const ref_names[][NREFS] = {
 	[0] = { "plain load/store" },
-	[1] = { "ENOTTY ioctl", "memcpy", "SYNC ioctl, no-op" },
+	[1] = { "ENOTTY ioctl", "memcpy", "SYNC ioctl, no-op", "8-byte copy loop" },
 	[2] = { "in-kernel map+unmap" },
-	[3] = { "dma-heap system", "udmabuf" },
+	[3] = { "dma-heap system", "udmabuf", "dma-heap + device map" },
 	[4] = { "memcpy" },
 };
 

@@ -32,7 +32,7 @@
 #define KIB ((size_t)1024)
 #define MIB ((size_t)1024 * 1024)
 #define MAX_RUNS 64
-#define NREFS 3
+#define NREFS 4
 #define HUGE_ALIGN (2 * MIB)
 
 struct bench_opt {

@@ -147,6 +147,20 @@ int main(void)
 	expect(!DMAAPI_MAP_READ(m, 1, &v) && v == 5, "MAP_READ");
 	expect(DMAAPI_MAP_SET(m, 1, &c) == -DMAAPI_ERR_LAYOUT, "MAP_SET size");
 
+	/* the volatile typed accessors (header only); a struct goes to the library */
+	v = 78;
+	expect(!DMAAPI_ARRAY_PUT(a, 3, &v), "ARRAY_PUT");
+	v = 0;
+	expect(!DMAAPI_ARRAY_GET(a, 3, &v) && v == 78, "ARRAY_GET");
+	expect(DMAAPI_ARRAY_GET(a, 3, &q) == -DMAAPI_ERR_LAYOUT, "ARRAY_GET size");
+	p.seq = 44;
+	expect(!DMAAPI_BOX_PUT(b, &p), "BOX_PUT (struct)");
+	expect(!DMAAPI_BOX_GET(b, &p2) && p2.seq == 44, "BOX_GET (struct)");
+	v = 6;
+	expect(!DMAAPI_MAP_PUT(m, 1, &v) && buf32[1] == 6, "MAP_PUT");
+	v = 0;
+	expect(!DMAAPI_MAP_GET(m, 1, &v) && v == 6, "MAP_GET");
+
 	/* the error path of the inline accessors goes to the library */
 	expect(dmaapi_array_read(a, 16, &v) == -DMAAPI_ERR_INDEX, "index");
 	expect(dmaapi_map_set(m, 16, &v) == -DMAAPI_ERR_INDEX, "map index");

@@ -41,5 +41,7 @@ unsigned fake_linux_frees(uint32_t handle);
 void fake_linux_end(void);
 void suite_irq(void);
 void suite_dmabuf(void);
+/* the typed accessors (header only, issue #18) */
+void suite_typed(void);
 
 #endif
