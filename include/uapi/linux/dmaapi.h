@@ -408,14 +408,16 @@ struct dmaapi_get_segments {
  *
  * A job moves bytes between two ranges (handle, offset, length) of the
  * file's own allocations and user mappings, never raw addresses.  The
- * module maps each range for the channel's DMA device for the job's
- * duration (dma_map_sg: the for_device sync before the job, the for_cpu one
- * when it is retired; none for coherent allocations).  A job holds its
- * objects: FREE of an allocation or a mapping a job is queued on fails with
- * EBUSY.  Jobs still queued when the channel is flushed, reset or released,
- * the file is closed or the device unbound are terminated
- * (dmaengine_terminate_sync) before any memory is released, and reported
- * DMAAPI_JOB_ABORTED.
+ * module maps an object for the channel's DMA device once, at its first
+ * job, and keeps the mapping until the object is freed or the channel
+ * released; each job syncs its own ranges (the for_device sync before the
+ * job, the for_cpu one when it is retired; none for coherent allocations).
+ * A job holds its objects: FREE of an allocation or a mapping a job is
+ * queued on fails with EBUSY.  When the channel is flushed, reset or
+ * released, the file is closed or the device unbound, the jobs the engine
+ * was given run to their end first (for up to 2 s); those still queued
+ * then are terminated (dmaengine_terminate_sync) before any memory is
+ * released, and reported DMAAPI_JOB_ABORTED.
  *
  * A job takes a slot of the channel's queue from its submission until its
  * completion record is read: at most queue_limit jobs are queued or unread.
@@ -592,8 +594,9 @@ struct dmaapi_chan_completion {
  * @handle: a channel of this file
  * @__reserved: must be 0
  *
- * FLUSH terminates every queued job (dmaengine_terminate_sync: none runs
- * when it returns); each gets a DMAAPI_JOB_ABORTED record.  RESET flushes,
+ * FLUSH retires every queued job: it waits (up to 2 s) for the jobs the
+ * engine has, then terminates the rest (dmaengine_terminate_sync: none runs
+ * when it returns); each of those gets a DMAAPI_JOB_ABORTED record.  RESET flushes,
  * drops the unread records and puts the queue limit back to
  * DMAAPI_CHAN_DEFAULT_QUEUE.
  */
