@@ -475,6 +475,7 @@ int dmaapi_ioctl_chan_get_status(struct dmaapi_ctx *ctx, void *arg)
 	cmd->completed = ch->completed;
 	spin_unlock_irq(&ch->lock);
 	cmd->max_job_bytes = ch->max_job;
+	cmd->mapped = dmaapi_chan_nmaps(ch);
 	return 0;
 }
 

@@ -85,5 +85,6 @@ void dmaapi_chan_signal(struct dmaapi_chan *ch, unsigned int n);
 /* dmaapi_chan_job.c */
 void dmaapi_job_retire(struct dmaapi_job *job);
 void dmaapi_chan_unmap_all(struct dmaapi_chan *ch);
+unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch);
 
 #endif /* _DMAAPI_CHAN_H */

@@ -241,6 +241,17 @@ void dmaapi_chan_unmap_all(struct dmaapi_chan *ch)
 		dmaapi_chan_map_drop(map);
 }
 
+/* ctx->lock held. */
+unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch)
+{
+	struct dmaapi_chan_map *map;
+	unsigned int n = 0;
+
+	list_for_each_entry(map, &ch->maps, node)
+		n++;
+	return n;
+}
+
 /* ctx->lock held, no job queued on @obj: before it is freed. */
 void dmaapi_chan_forget(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 {

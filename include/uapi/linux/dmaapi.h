@@ -620,6 +620,10 @@ struct dmaapi_chan_op {
  * @max_job_bytes: the longest job (out)
  * @submitted: jobs submitted since the request or the last reset (out)
  * @completed: jobs completed, failed or aborted since then (out)
+ * @mapped: objects the channel holds a mapping of (out): the first job
+ *          using an object maps it for the channel's device, until the
+ *          object is freed or the channel released
+ * @__reserved: 0 (out)
  */
 struct dmaapi_chan_status {
 	__u32 size;
@@ -631,6 +635,8 @@ struct dmaapi_chan_status {
 	__aligned_u64 max_job_bytes;
 	__aligned_u64 submitted;
 	__aligned_u64 completed;
+	__u32 mapped;
+	__u32 __reserved;
 };
 #define DMAAPI_IOCTL_CHAN_GET_STATUS _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_GET_STATUS)
 
