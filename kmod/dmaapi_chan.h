@@ -14,7 +14,9 @@
 
 #include "dmaapi.h"
 
+struct dma_buf_attachment;
 struct eventfd_ctx;
+struct sg_table;
 
 struct dmaapi_chan {
 	struct dmaapi_obj obj;
@@ -59,6 +61,9 @@ struct dmaapi_chan_map {
 	struct device *dev;
 	enum dma_data_direction dir;	/* obj->dir */
 	bool coherent;			/* coherent memory: no cache syncs */
+	/* an imported dma-buf: the channel device's attachment to it */
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
 	atomic_t jobs;
 	unsigned int nruns;
 	struct dmaapi_chan_run runs[];

@@ -27,6 +27,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -44,6 +45,16 @@ static void dmaapi_chan_map_free(struct dmaapi_chan_map *map)
 {
 	unsigned int i;
 
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
+	if (map->attach) {
+		if (map->sgt)
+			dma_buf_unmap_attachment_unlocked(map->attach, map->sgt,
+							  map->dir);
+		dma_buf_detach(map->attach->dmabuf, map->attach);
+		kvfree(map);
+		return;
+	}
+#endif
 	for (i = 0; i < map->nruns; i++)
 		dma_unmap_page_attrs(map->dev, map->runs[i].dma,
 				     map->runs[i].len, map->dir,
@@ -180,6 +191,78 @@ static int dmaapi_chan_map_umap(struct dmaapi_chan_map **mapp,
 	return 0;
 }
 
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
+/*
+ * An imported dma-buf: attached to the channel's device and mapped (the
+ * exporter's map does the device sync), one run per contiguous DMA range
+ * of the attachment's table.  No per-job CPU syncs: the CPU brackets its
+ * access with DMA_BUF_IOCTL_SYNC (or DMAAPI_IOCTL_SYNC of the import),
+ * whose begin/end_cpu_access are the exporter's, for every mapping of it.
+ */
+static int dmaapi_chan_map_import(struct dmaapi_chan_map **mapp,
+				  const struct dmaapi_chan_map *tmpl,
+				  struct dmaapi_import *imp)
+{
+	struct dma_buf_attachment *attach;
+	struct dmaapi_chan_map *map;
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	dma_addr_t next = 0;
+	u64 start = 0;
+	unsigned int i, n = 0;
+	int ret;
+
+	attach = dma_buf_attach(imp->dmabuf, tmpl->dev);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, tmpl->dir);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(imp->dmabuf, attach);
+		return PTR_ERR(sgt) == -ENOMEM ? -ENOMEM : -EIO;
+	}
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (!n || sg_dma_address(sg) != next)
+			n++;
+		next = sg_dma_address(sg) + sg_dma_len(sg);
+	}
+	map = dmaapi_chan_map_alloc(tmpl, n);
+	if (!map) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	map->coherent = true;		/* nothing for us to sync */
+	map->attach = attach;
+	map->sgt = sgt;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		struct dmaapi_chan_run *run = map->nruns ?
+					      &map->runs[map->nruns - 1] : NULL;
+
+		if (run && sg_dma_address(sg) == run->dma + run->len) {
+			run->len += sg_dma_len(sg);
+		} else {
+			run = &map->runs[map->nruns++];
+			run->start = start;
+			run->dma = sg_dma_address(sg);
+			run->len = sg_dma_len(sg);
+		}
+		start += sg_dma_len(sg);
+	}
+	*mapp = map;
+	return 0;
+err:
+	dma_buf_unmap_attachment_unlocked(attach, sgt, tmpl->dir);
+	dma_buf_detach(imp->dmabuf, attach);
+	return ret;
+}
+#else
+static int dmaapi_chan_map_import(struct dmaapi_chan_map **mapp,
+				  const struct dmaapi_chan_map *tmpl,
+				  struct dmaapi_import *imp)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 /* ctx->lock held: the channel's mapping of @obj, made if need be. */
 static struct dmaapi_chan_map *dmaapi_chan_map_get(struct dmaapi_ctx *ctx,
 						   struct dmaapi_chan *ch,
@@ -214,8 +297,13 @@ static struct dmaapi_chan_map *dmaapi_chan_map_get(struct dmaapi_ctx *ctx,
 			return ERR_PTR(-ENODEV);
 		ret = dmaapi_chan_map_umap(&map, &tmpl, umap);
 		break;
+	case DMAAPI_OBJ_IMPORT:
+		if (!to_dmaapi_import(obj)->live)
+			return ERR_PTR(-ENODEV);
+		ret = dmaapi_chan_map_import(&map, &tmpl, to_dmaapi_import(obj));
+		break;
 	default:
-		return ERR_PTR(-EOPNOTSUPP);	/* an import */
+		return ERR_PTR(-EOPNOTSUPP);
 	}
 	if (ret)
 		return ERR_PTR(ret);

@@ -419,6 +419,13 @@ struct dmaapi_get_segments {
  * then are terminated (dmaengine_terminate_sync) before any memory is
  * released, and reported DMAAPI_JOB_ABORTED.
  *
+ * An imported dma-buf is attached to the channel's device and mapped at
+ * its first job (the exporter's map syncs it for the device), until the
+ * import is freed or the channel released; the module does no CPU cache
+ * maintenance on it: the CPU brackets its access with DMA_BUF_IOCTL_SYNC
+ * (or DMAAPI_IOCTL_SYNC of the import), whose begin/end_cpu_access are the
+ * exporter's.
+ *
  * A job takes a slot of the channel's queue from its submission until its
  * completion record is read: at most queue_limit jobs are queued or unread.
  *
@@ -437,7 +444,8 @@ struct dmaapi_get_segments {
  *            object, a source the device may not read (FROM_DEVICE) or a
  *            destination it may not write (TO_DEVICE); SET_LIMIT: 0 or
  *            above DMAAPI_CHAN_MAX_QUEUE
- * EOPNOTSUPP CHAN_SUBMIT: a range of an imported dma-buf (not yet supported)
+ * EIO        CHAN_SUBMIT: an object the channel's device cannot map (or
+ *            attach to, for an imported dma-buf)
  *
  * A FLUSH or RESET that terminated jobs then restarts the channel (frees
  * and allocates its resources again: some drivers cannot start a channel
