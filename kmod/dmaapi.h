@@ -135,6 +135,7 @@ struct dmaapi_obj {
 	u64 length;
 	enum dma_data_direction dir;
 	atomic_t jobs;		/* channel jobs queued on it: FREE is EBUSY */
+	unsigned int chan_maps;	/* channels' mappings of it (ctx->lock) */
 };
 
 struct dmaapi_buf {
@@ -334,6 +335,7 @@ int dmaapi_ioctl_chan_get_status(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg);
 void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx);
 void dmaapi_chan_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
+void dmaapi_chan_forget(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
 #else
 static inline int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg)
 {
@@ -356,6 +358,11 @@ static inline void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx)
 
 static inline void dmaapi_chan_destroy(struct dmaapi_ctx *ctx,
 				       struct dmaapi_obj *obj)
+{
+}
+
+static inline void dmaapi_chan_forget(struct dmaapi_ctx *ctx,
+				      struct dmaapi_obj *obj)
 {
 }
 #endif

@@ -61,6 +61,9 @@ static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 
 void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 {
+	/* the channels' mappings of it go first (none while a job uses it) */
+	if (obj->type != DMAAPI_OBJ_CHAN)
+		dmaapi_chan_forget(ctx, obj);
 	ctx->handles--;
 	ctx->bytes -= obj->length;
 	if (obj->type == DMAAPI_OBJ_BUF)

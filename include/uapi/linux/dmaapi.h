@@ -408,14 +408,23 @@ struct dmaapi_get_segments {
  *
  * A job moves bytes between two ranges (handle, offset, length) of the
  * file's own allocations and user mappings, never raw addresses.  The
- * module maps each range for the channel's DMA device for the job's
- * duration (dma_map_sg: the for_device sync before the job, the for_cpu one
- * when it is retired; none for coherent allocations).  A job holds its
- * objects: FREE of an allocation or a mapping a job is queued on fails with
- * EBUSY.  Jobs still queued when the channel is flushed, reset or released,
- * the file is closed or the device unbound are terminated
- * (dmaengine_terminate_sync) before any memory is released, and reported
- * DMAAPI_JOB_ABORTED.
+ * module maps an object for the channel's DMA device once, at its first
+ * job, and keeps the mapping until the object is freed or the channel
+ * released; each job syncs its own ranges (the for_device sync before the
+ * job, the for_cpu one when it is retired; none for coherent allocations).
+ * A job holds its objects: FREE of an allocation or a mapping a job is
+ * queued on fails with EBUSY.  When the channel is flushed, reset or
+ * released, the file is closed or the device unbound, the jobs the engine
+ * was given run to their end first (for up to 2 s); those still queued
+ * then are terminated (dmaengine_terminate_sync) before any memory is
+ * released, and reported DMAAPI_JOB_ABORTED.
+ *
+ * An imported dma-buf is attached to the channel's device and mapped at
+ * its first job (the exporter's map syncs it for the device), until the
+ * import is freed or the channel released; the module does no CPU cache
+ * maintenance on it: the CPU brackets its access with DMA_BUF_IOCTL_SYNC
+ * (or DMAAPI_IOCTL_SYNC of the import), whose begin/end_cpu_access are the
+ * exporter's.
  *
  * A job takes a slot of the channel's queue from its submission until its
  * completion record is read: at most queue_limit jobs are queued or unread.
@@ -435,7 +444,8 @@ struct dmaapi_get_segments {
  *            object, a source the device may not read (FROM_DEVICE) or a
  *            destination it may not write (TO_DEVICE); SET_LIMIT: 0 or
  *            above DMAAPI_CHAN_MAX_QUEUE
- * EOPNOTSUPP CHAN_SUBMIT: a range of an imported dma-buf (not yet supported)
+ * EIO        CHAN_SUBMIT: an object the channel's device cannot map (or
+ *            attach to, for an imported dma-buf)
  *
  * A FLUSH or RESET that terminated jobs then restarts the channel (frees
  * and allocates its resources again: some drivers cannot start a channel
@@ -592,8 +602,9 @@ struct dmaapi_chan_completion {
  * @handle: a channel of this file
  * @__reserved: must be 0
  *
- * FLUSH terminates every queued job (dmaengine_terminate_sync: none runs
- * when it returns); each gets a DMAAPI_JOB_ABORTED record.  RESET flushes,
+ * FLUSH retires every queued job: it waits (up to 2 s) for the jobs the
+ * engine has, then terminates the rest (dmaengine_terminate_sync: none runs
+ * when it returns); each of those gets a DMAAPI_JOB_ABORTED record.  RESET flushes,
  * drops the unread records and puts the queue limit back to
  * DMAAPI_CHAN_DEFAULT_QUEUE.
  */
@@ -617,6 +628,10 @@ struct dmaapi_chan_op {
  * @max_job_bytes: the longest job (out)
  * @submitted: jobs submitted since the request or the last reset (out)
  * @completed: jobs completed, failed or aborted since then (out)
+ * @mapped: objects the channel holds a mapping of (out): the first job
+ *          using an object maps it for the channel's device, until the
+ *          object is freed or the channel released
+ * @__reserved: 0 (out)
  */
 struct dmaapi_chan_status {
 	__u32 size;
@@ -628,6 +643,8 @@ struct dmaapi_chan_status {
 	__aligned_u64 max_job_bytes;
 	__aligned_u64 submitted;
 	__aligned_u64 completed;
+	__u32 mapped;
+	__u32 __reserved;
 };
 #define DMAAPI_IOCTL_CHAN_GET_STATUS _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_GET_STATUS)
 

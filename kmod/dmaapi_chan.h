@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmaapi: what dmaapi_chan.c (requests, the channel fd, flush and the
+ * channel ioctls) and dmaapi_chan_job.c (the channel's mappings, jobs and
+ * SUBMIT) share.
+ */
+#ifndef _DMAAPI_CHAN_H
+#define _DMAAPI_CHAN_H
+
+#include <linux/dmaengine.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "dmaapi.h"
+
+struct dma_buf_attachment;
+struct eventfd_ctx;
+struct sg_table;
+
+struct dmaapi_chan {
+	struct dmaapi_obj obj;
+	struct kref ref;		/* the handle and the channel fd */
+	struct dma_chan *chan;		/* NULL once stopped (under ctx->lock) */
+	struct device *dma_dev;		/* the channel's DMA device */
+	struct eventfd_ctx *efd;
+	u64 max_job;
+	u32 align;			/* bytes */
+	u32 caps;
+	struct list_head maps;		/* struct dmaapi_chan_map (ctx->lock) */
+
+	spinlock_t lock;
+	struct list_head queued;	/* submitted jobs, in submission order */
+	struct list_head done;		/* retired jobs, their records unread */
+	unsigned int nqueued;
+	unsigned int nunread;
+	unsigned int limit;
+	u64 submitted;
+	u64 completed;
+	bool dead;			/* stopped: no more records */
+	wait_queue_head_t wq;
+};
+
+/* A physically contiguous piece of an object, mapped for the channel. */
+struct dmaapi_chan_run {
+	u64 start;			/* offset in the object */
+	u64 len;
+	dma_addr_t dma;
+};
+
+/*
+ * An object mapped for the channel's DMA device (in its own direction) once:
+ * created by the first job using it, kept for the next ones (each syncs
+ * only its own range), unmapped when the channel stops or the object is
+ * freed.  @jobs counts the queued jobs using it; neither happens while it
+ * is non-zero (FREE is EBUSY, a stop retires every job first).
+ */
+struct dmaapi_chan_map {
+	struct list_head node;		/* in ch->maps */
+	struct dmaapi_obj *obj;
+	struct device *dev;
+	enum dma_data_direction dir;	/* obj->dir */
+	bool coherent;			/* coherent memory: no cache syncs */
+	/* an imported dma-buf: the channel device's attachment to it */
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	atomic_t jobs;
+	unsigned int nruns;
+	struct dmaapi_chan_run runs[];
+};
+
+struct dmaapi_job {
+	struct list_head node;
+	struct dmaapi_chan *ch;
+	struct dmaapi_chan_map *map[2];	/* source, destination; NULL once retired */
+	dma_addr_t dma[2];
+	u64 len;
+	struct dmaapi_chan_completion rec;
+};
+
+static inline struct dmaapi_chan *to_dmaapi_chan(struct dmaapi_obj *obj)
+{
+	return container_of(obj, struct dmaapi_chan, obj);
+}
+
+/* dmaapi_chan.c */
+struct dmaapi_chan *dmaapi_chan_lookup(struct dmaapi_ctx *ctx, u32 handle);
+void dmaapi_chan_signal(struct dmaapi_chan *ch, unsigned int n);
+
+/* dmaapi_chan_job.c */
+void dmaapi_job_retire(struct dmaapi_job *job);
+void dmaapi_chan_unmap_all(struct dmaapi_chan *ch);
+unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch);
+
+#endif /* _DMAAPI_CHAN_H */
