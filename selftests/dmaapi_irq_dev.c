@@ -12,8 +12,11 @@
  * interrupt wakes the test.  Then the completion, the identify data (QEMU's
  * vendor, our serial) and the node's sysfs irq_counts are checked.
  *
+ * irq_dt: a device-tree interrupt, the device's clock and its "reg"
+ * mapping, with the PL031 RTC of QEMU's virt board (ARM cells): see below.
+ *
  * Uses libdmaapi (its interrupt, register and box API) and leaves the
- * controller unbound, as it found it.
+ * devices unbound, as it found them.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -339,6 +344,163 @@ TEST_F(irq_msix, identify_completes_by_msix)
 	ASSERT_EQ(0, dmaapi_irq_wait(self->irq, 0, &irqs));
 	EXPECT_EQ(1, irqs);
 	EXPECT_EQ(1, sysfs_count(self->bdf, "msix", 0));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Device-tree interrupt and clock: QEMU virt's PL031 RTC                     */
+
+/*
+ * The PL031 raises its interrupt when its counter (RTCDR, seconds) reaches
+ * the match register with the interrupt unmasked (RTCIMSC); RTCICR clears
+ * it.  QEMU's virt board describes it as an AMBA primecell, which dmaapi's
+ * platform driver cannot take: the ARM cells' device tree (tools/vm/lib.sh:
+ * make_dtb) drops "arm,primecell" from its compatible, so it is a platform
+ * device, bound to no driver (the ARM kernels have no rtc-pl031).  Its
+ * clocks = <&apb_pclk>, QEMU's fixed "clk24mhz", which the PL011 console
+ * keeps enabled too: binding adds one to its enable count, unbinding takes
+ * it away (kmod/dmaapi_power.c).
+ */
+#define PL031_NAME "9010000.pl031"
+#define PL031_DR 0x00
+#define PL031_MR 0x04
+#define PL031_IMSC 0x10
+#define PL031_RIS 0x14
+#define PL031_MIS 0x18
+#define PL031_ICR 0x1c
+#define PL031_CELLID 0xff0	/* PrimeCell ID 0x0d, 0xf0, 0x05, 0xb1 */
+#define PL031_CLK "/sys/kernel/debug/clk/clk24mhz/clk_enable_count"
+
+/* The clock's enable count from debugfs, or -1. */
+static long clk_enable_count(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen(PL031_CLK, "re");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Reads a register in a child: its wait status (SIGBUS once revoked). */
+static int touch_in_child(volatile uint8_t *regs)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		(void)rd32(regs, PL031_DR);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+FIXTURE(irq_dt) {
+	bool bound;
+	struct dmaapi_device *dev;
+	volatile uint8_t *regs;
+	size_t len;
+	struct dmaapi_irq *irq;
+};
+
+FIXTURE_SETUP(irq_dt)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s", PL031_NAME);
+	if (access(path, F_OK))
+		SKIP(return, "no PL031 platform device (only the ARM cells' virt board has one)");
+	/* whatever holds it lets go (no ARM kernel here has rtc-pl031) */
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/driver/unbind", PL031_NAME);
+	if (!access(path, F_OK))
+		ASSERT_EQ(0, write_file(path, PL031_NAME));
+}
+
+FIXTURE_TEARDOWN(irq_dt)
+{
+	char path[256];
+
+	if (self->regs && self->bound)
+		wr32(self->regs, PL031_IMSC, 0);
+	if (self->regs)
+		dmaapi_regs_unmap(self->regs, self->len);
+	dmaapi_irq_detach(self->irq);
+	dmaapi_device_close(self->dev);
+	if (self->bound)
+		write_file("/sys/bus/platform/drivers/dmaapi/unbind", PL031_NAME);
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/driver_override", PL031_NAME);
+	write_file(path, "\n");
+}
+
+TEST_F(irq_dt, pl031_match_interrupt)
+{
+	struct dmaapi_regs_info ri;
+	unsigned int count;
+	char path[256];
+	volatile void *regs;
+	uint64_t irqs = 0;
+	long clk0;
+	int ret, status;
+
+	clk0 = clk_enable_count();
+	ASSERT_LE(0, clk0) TH_LOG("no %s (debugfs, COMMON_CLK)", PL031_CLK);
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/driver_override", PL031_NAME);
+	ASSERT_EQ(0, write_file(path, "dmaapi"));
+	ASSERT_EQ(0, write_file("/sys/bus/platform/drivers_probe", PL031_NAME));
+	self->bound = true;
+	ASSERT_EQ(0, access("/dev/dmaapi-" PL031_NAME, F_OK))
+		TH_LOG("binding %s to dmaapi made no node", PL031_NAME);
+	/* bind turned its apb_pclk on (once more: the console has it on) */
+	EXPECT_EQ(clk0 + 1, clk_enable_count());
+
+	ret = dmaapi_device_open(PL031_NAME, mask_bits(32), &self->dev);
+	ASSERT_EQ(0, ret) TH_LOG("open: %s", dmaapi_strerror(ret));
+	ASSERT_EQ(0, dmaapi_regs_info(self->dev, 0, &ri));
+	EXPECT_EQ(1, ri.count);
+	EXPECT_EQ(0x1000, ri.length);
+	ASSERT_TRUE(ri.flags & DMAAPI_REGS_MMAP);
+	ret = dmaapi_regs_map(self->dev, 0, &regs, &self->len);
+	ASSERT_EQ(0, ret) TH_LOG("reg 0: %s", dmaapi_strerror(ret));
+	self->regs = (volatile uint8_t *)regs;
+	ASSERT_EQ(0x0d, rd32(self->regs, PL031_CELLID) & 0xff);
+	ASSERT_EQ(0xb1, rd32(self->regs, PL031_CELLID + 12) & 0xff);
+
+	ASSERT_EQ(0, dmaapi_irq_count(self->dev, DMAAPI_INTR_PLATFORM, &count));
+	ASSERT_EQ(1, count);
+	ASSERT_EQ(0, dmaapi_irq_attach(self->dev, DMAAPI_INTR_PLATFORM, 0, -1, &self->irq));
+	wr32(self->regs, PL031_IMSC, 0);
+	wr32(self->regs, PL031_ICR, 1);
+
+	/* a match 1..2 s ahead, interrupt unmasked; sleep until it fires */
+	wr32(self->regs, PL031_MR, rd32(self->regs, PL031_DR) + 2);
+	wr32(self->regs, PL031_IMSC, 1);
+	ret = dmaapi_irq_wait(self->irq, 5000, &irqs);
+	ASSERT_EQ(0, ret) TH_LOG("no PL031 interrupt in 5 s: %s (%s)", dmaapi_strerror(ret),
+				 strerror(dmaapi_last_error()->sys_errno));
+	EXPECT_EQ(1, irqs);
+	EXPECT_EQ(1, rd32(self->regs, PL031_MIS) & 1) TH_LOG("the RTC does not say it raised it");
+	EXPECT_EQ(1, sysfs_count(PL031_NAME, "platform", 0));
+	/* handle it: clear and mask; the next wait re-enables the line */
+	wr32(self->regs, PL031_ICR, 1);
+	wr32(self->regs, PL031_IMSC, 0);
+	EXPECT_EQ(0, rd32(self->regs, PL031_RIS) & 1);
+	ret = dmaapi_irq_wait(self->irq, 1500, &irqs);
+	EXPECT_NE(0, ret);
+	EXPECT_EQ(ETIMEDOUT, dmaapi_last_error()->sys_errno);
+	EXPECT_EQ(1, sysfs_count(PL031_NAME, "platform", 0));
+
+	/* unbind: the mapping is revoked, the clock off again */
+	ASSERT_EQ(0, touch_in_child(self->regs));
+	ASSERT_EQ(0, write_file("/sys/bus/platform/drivers/dmaapi/unbind", PL031_NAME));
+	self->bound = false;
+	status = touch_in_child(self->regs);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)
+		TH_LOG("a register read after unbind: wait status 0x%x", status);
+	EXPECT_EQ(clk0, clk_enable_count());
 }
 
 TEST_HARNESS_MAIN
