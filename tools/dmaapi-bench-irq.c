@@ -278,7 +278,7 @@ static double thread_cpu_ns(void)
  * pays is its thread's CPU time (the waits' system calls, the register
  * accesses): a run is DMA_PER_RUN transfers, its figure their median.
  */
-#define DMA_PER_RUN 8
+#define DMA_PER_RUN 16
 static int dma_measure(struct irq_path *p, struct stat3 *s)
 {
 	double per[MAX_RUNS], sample[DMA_PER_RUN];
