@@ -8,8 +8,9 @@
  *   wakeup  a waiter thread blocks; the timing thread writes edu's
  *           interrupt-raise register (0x60) through the mapped BAR once the
  *           waiter sleeps (its /proc state is S); the figure is the time
- *           from that write to the waiter running again.  The waiter then
- *           acknowledges (0x64) and re-arms the line.
+ *           from that write to the waiter running again (a run: the median
+ *           of its wakeups).  The waiter then acknowledges (0x64) and
+ *           re-arms the line.
  *   DMA     one thread: a 1 KiB RAM-to-device transfer with command bit 2,
  *           waited for by its interrupt, acknowledged, re-armed; the
  *           figure is the thread's CPU time per transfer (edu's own timer
