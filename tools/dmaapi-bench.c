@@ -29,7 +29,8 @@
 struct bench_opt opt = { .mask_bits = 32, .runs = 5, .time_ms = 100, .kernel_seconds = 1,
 	  .kernel_ref = true };
 
-static const char *const section_names[] = { "access", "sync", "map", "alloc", "copy" };
+static const char *const section_names[NSECTIONS] = { "access", "sync", "map", "alloc", "copy",
+						       "irq" };
 
 static struct row *rows;
 static size_t nrows, cap_rows;
@@ -274,6 +275,7 @@ static const char *const ref_names[][NREFS] = {
 	[2] = { "in-kernel map+unmap" },
 	[3] = { "dma-heap system", "udmabuf", "dma-heap + device map" },
 	[4] = { "memcpy" },
+	[5] = { "uio_pci_generic, INTx" },
 };
 
 static int section_index(int section)
@@ -328,7 +330,7 @@ static void print_tables(const char *header)
 	size_t i;
 
 	printf("%s\n", header);
-	for (sec = 0; sec < 5; sec++) {
+	for (sec = 0; sec < NSECTIONS; sec++) {
 		int bit = 1 << sec, k, nref = 0;
 
 		if (!(opt.sections & bit))
@@ -461,6 +463,7 @@ static void usage(FILE *f)
 		"                        /dev/dmaapi-* there is, else /dev/dmaapi)\n"
 		"  -b, --mask-bits N     DMA mask of the benchmark's buffers (default 32)\n"
 		"  -s, --sections LIST   comma-separated: access,sync,map,alloc,copy (default all)\n"
+		"                        and irq (not in all: rebinds edu to uio_pci_generic)\n"
 		"  -r, --runs N          runs per figure, min/median/max (default 5, max %d)\n"
 		"  -t, --time MS         milliseconds per run (default 100)\n"
 		"  -k, --kernel-seconds S  seconds per run of the in-kernel map benchmark (default 1)\n"
@@ -499,12 +502,13 @@ static unsigned int parse_sections(const char *list)
 	if (!copy)
 		fatal("out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < NSECTIONS; i++)
 			if (!strcmp(tok, section_names[i]))
 				break;
-		if (i == 5) {
+		if (i == NSECTIONS) {
 			if (strcmp(tok, "all"))
-				fatal("unknown section '%s' (access, sync, map, alloc, copy, all)", tok);
+				fatal("unknown section '%s' (access, sync, map, alloc, copy, irq, all)",
+				      tok);
 			mask |= S_ALL;
 		} else {
 			mask |= 1U << i;
@@ -624,6 +628,8 @@ int main(int argc, char **argv)
 		bench_alloc(dev);
 	if (opt.sections & S_COPY)
 		bench_copy(dev);
+	if (opt.sections & S_IRQ)
+		dev = bench_irq(dev);
 	dmaapi_device_close(dev);
 
 	if (opt.json_file) {

@@ -50,6 +50,8 @@ struct bench_opt {
 extern struct bench_opt opt;
 
 enum { S_ACCESS = 1, S_SYNC = 2, S_MAP = 4, S_ALLOC = 8, S_COPY = 16, S_ALL = 31 };
+/* section irq (dmaapi-bench-irq.c): only on request, it rebinds edu to UIO */
+enum { S_IRQ = 32, NSECTIONS = 6 };
 
 /* min / median / max of the runs, or why there is no figure */
 struct stat3 {
@@ -100,5 +102,7 @@ void bench_copy(struct dmaapi_device *dev);
 /* runs with the device closed around the kernel's benchmark: returns it reopened */
 struct dmaapi_device *bench_map(struct dmaapi_device *dev);
 void bench_alloc(struct dmaapi_device *dev);
+/* rebinds the edu device to uio_pci_generic and back: returns it reopened */
+struct dmaapi_device *bench_irq(struct dmaapi_device *dev);
 
 #endif /* DMAAPI_BENCH_H */
