@@ -41,5 +41,8 @@ unsigned fake_linux_frees(uint32_t handle);
 void fake_linux_end(void);
 void suite_irq(void);
 void suite_dmabuf(void);
+/* test_syncv.c: the vectored sync, and the fake kernel's SYNCV */
+void suite_syncv(void);
+int fake_syncv_ioctl(int fd, unsigned long req, void *arg);
 
 #endif
