@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <linux/dmaapi.h>
+#include <dmaapi.h>
 
 #include "edu.h"
 #include "kselftest_harness.h"
@@ -147,6 +148,16 @@ FIXTURE_TEARDOWN(syncv)
 	edu_close(&self->edu);
 	if (self->buf && self->buf != MAP_FAILED)
 		munmap(self->buf, PAGES * self->page);
+}
+
+/* What the device reads at DMA address @dma: @n bytes. */
+static void device_reads_at(struct __test_metadata *_metadata, FIXTURE_DATA(syncv) *self,
+			    uint64_t dma, uint32_t n, uint8_t *out)
+{
+	ASSERT_EQ(0, edu_dma_to_dev(&self->edu, dma, 0, n));
+	memset(self->peek, 0, n);
+	ASSERT_EQ(0, edu_dma_to_ram(&self->edu, self->coh_dma, 0, n));
+	memcpy(out, self->peek, n);
 }
 
 /* What the device reads at offset @off of the bounced mapping: @n bytes. */
@@ -311,6 +322,64 @@ TEST_F(syncv, call_errors)
 	r[0].handle = self->first;
 	EXPECT_EQ(-1, syncv(self->fd, r, 1, &idx));
 	EXPECT_EQ(ENOENT, errno);
+}
+
+/*
+ * The library's dmaapi_map_sync_ranges() on a mapped array of the same
+ * pages (bounced too, through another file of the node): its ranges reach
+ * the device and come back, the rest does not.
+ */
+TEST_F(syncv, library_sync_ranges)
+{
+	const char *bdf = getenv("DMAAPI_EDU");
+	uint64_t pg = self->page;
+	struct dmaapi_device *dev;
+	struct dmaapi_map *m;
+	struct dmaapi_elem_range out[2] = {
+		{ 0, 64, DMAAPI_RANGE_CONFIRM_WRITE },
+		{ pg + 100, 50, DMAAPI_RANGE_CONFIRM_WRITE },
+	};
+	struct dmaapi_elem_range in[1] = { { 0, 16, DMAAPI_RANGE_PREPARE_READ } };
+	char found[32];
+	uint8_t got[256];
+	uint64_t dma;
+
+	if (!bdf) {
+		ASSERT_EQ(0, edu_find(found, sizeof(found)));
+		bdf = found;
+	}
+	ASSERT_EQ(0, dmaapi_device_open(bdf, (1ULL << edu_mask_bits()) - 1, &dev));
+	ASSERT_EQ(0, dmaapi_map_single_array(dev, self->buf, 1, 2 * pg, 1,
+					     DMAAPI_BIDIRECTIONAL, &m));
+	ASSERT_TRUE(dmaapi_map_region(m)->flags & DMAAPI_REGION_BOUNCED);
+	dma = dmaapi_map_dma_addr(m);
+
+	memset(self->buf, 0x66, 2 * pg);
+	ASSERT_EQ(0, dmaapi_map_sync_ranges(m, out, 2));
+	device_reads_at(_metadata, self, dma, sizeof(got), got);
+	EXPECT_TRUE(all(got, 64, 0x66));
+	EXPECT_TRUE(all(got + 64, sizeof(got) - 64, 0x11)) TH_LOG("past the range was synced");
+	device_reads_at(_metadata, self, dma + pg, sizeof(got), got);
+	EXPECT_TRUE(all(got, 100, 0x11));
+	EXPECT_TRUE(all(got + 100, 50, 0x66)) TH_LOG("the second range was not synced");
+	EXPECT_TRUE(all(got + 150, sizeof(got) - 150, 0x11));
+
+	memset(self->peek, 0x77, 128);
+	ASSERT_EQ(0, edu_dma_to_dev(&self->edu, self->coh_dma, 0, 128));
+	ASSERT_EQ(0, edu_dma_to_ram(&self->edu, dma, 0, 128));
+	ASSERT_EQ(0, dmaapi_map_sync_ranges(m, in, 1));
+	EXPECT_TRUE(all(self->buf, 16, 0x77));
+	EXPECT_TRUE(all(self->buf + 16, 112, 0x66));
+
+	/* checked before anything is synced: the first range does not move */
+	out[1].first = 2 * pg - 10;
+	out[1].count = 20;
+	memset(self->buf, 0x88, 64);
+	EXPECT_EQ(-DMAAPI_ERR_INDEX, dmaapi_map_sync_ranges(m, out, 2));
+	device_reads_at(_metadata, self, dma, 64, got);
+	EXPECT_TRUE(all(got, 64, 0x77)) TH_LOG("the CPU's 0x88 reached the device");
+	dmaapi_map_free(m);
+	dmaapi_device_close(dev);
 }
 
 /*
