@@ -87,7 +87,7 @@ extern "C" {
  * 1.N" needs a library with DMAAPI_ABI_MINOR >= N (the symbol version
  * DMAAPI_1.N says so at load time). */
 #define DMAAPI_ABI_MAJOR 1
-#define DMAAPI_ABI_MINOR 5
+#define DMAAPI_ABI_MINOR 6
 
 /* Alignment of a type, for the macros below. */
 #if defined(__cplusplus)
@@ -1364,6 +1364,46 @@ int dmaapi_regs_map(struct dmaapi_device *dev, unsigned int index, volatile void
 
 /** dmaapi_regs_unmap() - unmap what dmaapi_regs_map() gave.  Errors: SYSTEM. */
 int dmaapi_regs_unmap(volatile void *addr, size_t length);
+
+/* ------------------------------------------------------------------------ */
+/* Several syncs in one call (since 1.6)                                     */
+
+/* struct dmaapi_elem_range.op */
+#define DMAAPI_RANGE_PREPARE_READ 1  /* as dmaapi_array_prepare_read(): device wrote */
+#define DMAAPI_RANGE_CONFIRM_WRITE 2 /* as dmaapi_array_confirm_write(): CPU wrote */
+
+/**
+ * struct dmaapi_elem_range - elements [@first, @first + @count) to sync
+ * @first: the first element
+ * @count: elements; 0 syncs nothing
+ * @op: DMAAPI_RANGE_PREPARE_READ or DMAAPI_RANGE_CONFIRM_WRITE
+ */
+struct dmaapi_elem_range {
+	size_t first;
+	size_t count;
+	unsigned int op;
+};
+
+/**
+ * dmaapi_array_sync_ranges() - several prepare_read/confirm_write at once
+ * @a: the array
+ * @ranges: @n ranges, each a prepare_read or a confirm_write of its elements
+ * @n: ranges; 0 syncs nothing
+ *
+ * Every range is checked before any is synced: on an error nothing is.
+ * Then each range is synced, in order, as the single call would (nothing
+ * where the region needs no sync or the direction makes it a no-op).  On
+ * the Linux backend that is one system call (DMAAPI_IOCTL_SYNCV) per 64
+ * ranges with work to do, instead of one per range.
+ * Errors: NULL_POINTER (@a, or @ranges with @n > 0), INDEX (a range past
+ * the length), SYSTEM (EINVAL: an unknown @op; else the kernel refused: a
+ * later batch of more than 64 ranges may then be left unsynced).
+ */
+int dmaapi_array_sync_ranges(struct dmaapi_array *a, const struct dmaapi_elem_range *ranges,
+			     size_t n);
+/** dmaapi_map_sync_ranges() - the same for a mapped array. */
+int dmaapi_map_sync_ranges(struct dmaapi_map *m, const struct dmaapi_elem_range *ranges,
+			   size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Inline fast paths                                                         */

@@ -36,6 +36,16 @@
  * Removal waits for every ctx->lock, so nothing that userspace can make
  * block holds it: no user copy and no pin runs under it (dmaapi_ioctl.c).
  * ->mmap never takes ctx->lock either: it is called with the mmap_lock.
+ *
+ * SYNC and SYNCV take no lock (dmaapi_sync.c): they look the handle up in
+ * ctx->objs under rcu_read_lock() and take a sync reference (obj->users,
+ * the handle's own reference plus one per sync in flight).  Whoever erases
+ * a handle drops the handle's reference and waits for the syncs in flight
+ * before it destroys the object; removal waits for them (without erasing)
+ * once dead is set, and a sync that takes its reference after that sees
+ * dead.  The memory of every object a handle named is freed at least a
+ * grace period after the handle was erased (kfree_rcu; a channel's FREE
+ * waits for one), so a lookup racing with FREE reads a live struct.
  */
 #ifndef _DMAAPI_INTERNAL_H
 #define _DMAAPI_INTERNAL_H
@@ -136,6 +146,8 @@ struct dmaapi_obj {
 	enum dma_data_direction dir;
 	atomic_t jobs;		/* channel jobs queued on it: FREE is EBUSY */
 	unsigned int chan_maps;	/* channels' mappings of it (ctx->lock) */
+	atomic_t users;		/* 1 (the handle) + syncs in flight; 0: gone */
+	struct rcu_head rcu;	/* the struct is freed after a grace period */
 };
 
 struct dmaapi_buf {
@@ -230,6 +242,12 @@ bool dmaapi_fits(dma_addr_t addr, u64 len, u64 mask);
 int dmaapi_ctx_install(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
 void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
 long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
+
+/* dmaapi_sync.c: SYNC and SYNCV, lock-free */
+int dmaapi_ioctl_sync(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_syncv(struct dmaapi_ctx *ctx, void *arg);
+void dmaapi_obj_kill_syncs(struct dmaapi_obj *obj);
+void dmaapi_obj_wait_syncs(struct dmaapi_obj *obj);
 
 /* dmaapi_buf.c */
 int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg);

@@ -42,7 +42,8 @@ static void dmaapi_buf_release(struct kref *ref)
 	spin_lock(&ddev->bufs_lock);
 	list_del(&buf->node);
 	spin_unlock(&ddev->bufs_lock);
-	kfree(buf);
+	/* a lock-free sync may still read it (dmaapi_sync.c) */
+	kfree_rcu(buf, obj.rcu);
 	dmaapi_dev_put(ddev);
 }
 
@@ -193,7 +194,7 @@ int dmaapi_ioctl_alloc(struct dmaapi_ctx *ctx, void *arg)
 	return 0;
 }
 
-/* Called with ctx->lock on a live device. */
+/* Called with a sync reference on the object (dmaapi_sync.c), no lock. */
 int dmaapi_buf_sync(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf,
 		    u64 offset, u64 length, bool for_cpu)
 {

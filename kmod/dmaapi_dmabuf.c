@@ -462,14 +462,16 @@ void dmaapi_import_destroy(struct dmaapi_ctx *ctx, struct dmaapi_import *imp)
 {
 	dmaapi_import_release(ctx, imp);
 	dma_buf_put(imp->dmabuf);
-	kfree(imp);
+	/* a lock-free sync may still read it (dmaapi_sync.c) */
+	kfree_rcu(imp, obj.rcu);
 }
 
 /*
- * Called with ctx->lock on a live device.  The exporter syncs its side; the
- * device's own mapping is synced here too, as not every exporter syncs its
- * attachments (udmabuf syncs only its own device): without it the data of a
- * mapping swiotlb bounces would never move.
+ * Called with a sync reference (dmaapi_sync.c), no lock.  The exporter
+ * syncs its side; the device's own mapping is synced here too, as not
+ * every exporter syncs its attachments (udmabuf syncs only its own
+ * device): without it the data of a mapping swiotlb bounces would never
+ * move.
  */
 int dmaapi_import_sync(struct dmaapi_ctx *ctx, struct dmaapi_import *imp,
 		       bool for_cpu)

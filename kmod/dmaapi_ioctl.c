@@ -4,7 +4,8 @@
  *
  * Every ioctl copies its struct in (copy_struct_from_user), runs under the
  * file's ctx->lock, and copies its output back; SYNC, the hot one, is read in
- * one user access.
+ * one user access, and SYNC and SYNCV take no lock at all: they hold a
+ * reference on the object instead (dmaapi_sync.c).
  *
  * ctx->lock is never held across an access to user memory: removal waits
  * for it, and a user fault can block for as long as userspace likes
@@ -18,6 +19,7 @@
 #include <linux/dma-map-ops.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
 
@@ -47,6 +49,8 @@ static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
+	/* the handle's reference, before a lock-free sync can find it */
+	atomic_set(&obj->users, 1);
 	/* cyclic: a handle just freed is not named again at once */
 	ret = xa_alloc_cyclic(&ctx->objs, &id, obj,
 			      XA_LIMIT(1, dmaapi_max_handles),
@@ -59,8 +63,10 @@ static int dmaapi_ctx_add(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	return 0;
 }
 
+/* @obj's handle is erased: wait for its syncs, then destroy it. */
 void dmaapi_obj_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 {
+	dmaapi_obj_kill_syncs(obj);
 	/* the channels' mappings of it go first (none while a job uses it) */
 	if (obj->type != DMAAPI_OBJ_CHAN)
 		dmaapi_chan_forget(ctx, obj);
@@ -108,6 +114,13 @@ static int dmaapi_ctx_remove(struct dmaapi_ctx *ctx, u32 handle)
 	obj = xa_erase(&ctx->objs, handle);
 	if (!obj)
 		return -ENOENT;
+	/*
+	 * A lock-free sync may still be reading the struct (dmaapi_sync.c):
+	 * allocations, mappings and imports are freed with kfree_rcu(), a
+	 * channel (rarely freed) after a grace period here.
+	 */
+	if (obj->type == DMAAPI_OBJ_CHAN)
+		synchronize_rcu();
 	dmaapi_obj_destroy(ctx, obj);
 	return 0;
 }
@@ -192,39 +205,6 @@ static int dmaapi_ioctl_free(struct dmaapi_ctx *ctx, void *arg)
 	if (cmd->__reserved)
 		return -EINVAL;
 	return dmaapi_ctx_remove(ctx, cmd->handle);
-}
-
-static int dmaapi_ioctl_sync(struct dmaapi_ctx *ctx, void *arg)
-{
-	struct dmaapi_sync *cmd = arg;
-	struct dmaapi_obj *obj;
-	bool for_cpu;
-	u64 end;
-
-	if (cmd->flags & ~(DMAAPI_SYNC_FOR_CPU | DMAAPI_SYNC_FOR_DEVICE))
-		return -EOPNOTSUPP;
-	if (cmd->flags != DMAAPI_SYNC_FOR_CPU &&
-	    cmd->flags != DMAAPI_SYNC_FOR_DEVICE)
-		return -EINVAL;
-	if (cmd->__reserved || !cmd->length)
-		return -EINVAL;
-	for_cpu = cmd->flags == DMAAPI_SYNC_FOR_CPU;
-
-	obj = cmd->handle ? xa_load(&ctx->objs, cmd->handle) : NULL;
-	if (!obj || obj->type == DMAAPI_OBJ_CHAN)
-		return -ENOENT;
-	if (check_add_overflow(cmd->offset, cmd->length, &end) ||
-	    end > obj->length)
-		return -EOVERFLOW;
-
-	if (obj->type == DMAAPI_OBJ_IMPORT)
-		return dmaapi_import_sync(ctx, to_dmaapi_import(obj),
-					  for_cpu);
-	if (obj->type == DMAAPI_OBJ_BUF)
-		return dmaapi_buf_sync(ctx, to_dmaapi_buf(obj), cmd->offset,
-				       cmd->length, for_cpu);
-	return dmaapi_umap_sync(ctx, to_dmaapi_umap(obj), cmd->offset,
-				cmd->length, for_cpu);
 }
 
 /* Undo a successful ALLOC or MAP_USER whose result could not be copied out. */
@@ -314,6 +294,7 @@ union dmaapi_ucmd_buffer {
 	struct dmaapi_irq_info irq_info;
 	struct dmaapi_irq_set irq_set;
 	struct dmaapi_region_info region_info;
+	struct dmaapi_syncv syncv;
 };
 
 struct dmaapi_ioctl_op {
@@ -324,6 +305,7 @@ struct dmaapi_ioctl_op {
 	bool has_output;	/* copy the struct back on success */
 	bool respond_on_addr_error;	/* copy out on -ERANGE/-EDOM too */
 	bool self_locked;	/* execute takes ctx->lock (and checks dead) */
+	bool respond_on_error;	/* copy out on any error of execute too */
 	int (*execute)(struct dmaapi_ctx *ctx, void *arg);
 	void (*undo)(struct dmaapi_ctx *ctx, void *arg);
 };
@@ -354,6 +336,20 @@ struct dmaapi_ioctl_op {
 	IOCTL_OP_FULL(_ioctl, _fn, _struct, _last, _after, _out, _addr_err, \
 		      _undo, true)
 
+/* Self-locked, and its output is the answer to a failure as well. */
+#define IOCTL_OP_SELF_LOCKED_ALWAYS_OUT(_ioctl, _fn, _struct, _last)	\
+	[_IOC_NR(_ioctl) - DMAAPI_CMD_BASE] = {				\
+		.size = sizeof(_struct) +					\
+			BUILD_BUG_ON_ZERO(sizeof(union dmaapi_ucmd_buffer) <	\
+					  sizeof(_struct)),			\
+		.min_size = offsetofend(_struct, _last),			\
+		.ioctl_num = _ioctl,						\
+		.has_output = true,						\
+		.respond_on_error = true,					\
+		.execute = _fn,							\
+		.self_locked = true,						\
+	}
+
 static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 	IOCTL_OP(DMAAPI_IOCTL_GET_INFO, dmaapi_ioctl_get_info,
 		 struct dmaapi_info, bytes, false, true, false, NULL),
@@ -368,9 +364,10 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 	IOCTL_OP_SELF_LOCKED(DMAAPI_IOCTL_MAP_USER, dmaapi_ioctl_map_user,
 			     struct dmaapi_map_user, __reserved, false, true,
 			     true, dmaapi_undo_map_user),
-	/* the hot one: no output, so nothing is copied back */
-	IOCTL_OP(DMAAPI_IOCTL_SYNC, dmaapi_ioctl_sync,
-		 struct dmaapi_sync, length, false, false, false, NULL),
+	/* the hot one: no output, no lock (dmaapi_sync.c) */
+	IOCTL_OP_SELF_LOCKED(DMAAPI_IOCTL_SYNC, dmaapi_ioctl_sync,
+			     struct dmaapi_sync, length, false, false, false,
+			     NULL),
 	/* the fd is installed: on a failed copy-out it stays, as in DRM */
 	IOCTL_OP(DMAAPI_IOCTL_EXPORT_DMABUF, dmaapi_ioctl_export_dmabuf,
 		 struct dmaapi_export_dmabuf, length, false, true, false, NULL),
@@ -404,6 +401,9 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 		 struct dmaapi_irq_set, irq_fd, false, true, false, NULL),
 	IOCTL_OP(DMAAPI_IOCTL_REGION_INFO, dmaapi_ioctl_region_info,
 		 struct dmaapi_region_info, mmap_offset, false, true, false, NULL),
+	/* vectored sync, from 0xB0: no lock (dmaapi_sync.c) */
+	IOCTL_OP_SELF_LOCKED_ALWAYS_OUT(DMAAPI_IOCTL_SYNCV, dmaapi_ioctl_syncv,
+					struct dmaapi_syncv, ranges),
 };
 
 /*
@@ -488,6 +488,7 @@ long dmaapi_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	 * thread of the same file that guessed it can have changed that.
 	 */
 	if ((!ret && op->has_output) ||
+	    (ret && op->respond_on_error) ||
 	    (ret && op->respond_on_addr_error &&
 	     (ret == -ERANGE || ret == -EDOM))) {
 		if (copy_to_user(uarg, &buf, min_t(size_t, op->size, usize))) {

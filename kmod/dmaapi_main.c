@@ -498,11 +498,17 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 		unmap_mapping_range(ctx->filp->f_mapping, 0, 0, 1);
 	}
 
-	/* Wait for in-flight ioctls; unmap and unpin every user mapping. */
+	/*
+	 * Wait for in-flight ioctls and syncs (which take no lock, but see
+	 * dead once their reference is taken: dmaapi_sync.c); unmap and unpin
+	 * every user mapping.
+	 */
+	smp_mb();
 	list_for_each_entry(ctx, &ddev->ctxs, node) {
 		mutex_lock(&ctx->lock);
 		dmaapi_chan_stop_all(ctx);
 		xa_for_each(&ctx->objs, id, obj) {
+			dmaapi_obj_wait_syncs(obj);
 			if (obj->type == DMAAPI_OBJ_UMAP)
 				dmaapi_umap_release(ctx, to_dmaapi_umap(obj));
 			else if (obj->type == DMAAPI_OBJ_IMPORT)

@@ -391,7 +391,8 @@ void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 	dmaapi_umap_release(ctx, umap);
 	kvfree(umap->pages);
 	free_uid(umap->user);
-	kfree(umap);
+	/* a lock-free sync may still read it (dmaapi_sync.c) */
+	kfree_rcu(umap, obj.rcu);
 }
 
 static long dmaapi_pin(struct dmaapi_umap *umap, u64 uaddr,
@@ -613,7 +614,7 @@ static void dmaapi_umap_sync_direct(struct device *dev,
 	}
 }
 
-/* Called with ctx->lock on a live device. */
+/* Called with a sync reference on the object (dmaapi_sync.c), no lock. */
 int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 		     u64 offset, u64 length, bool for_cpu)
 {

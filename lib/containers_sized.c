@@ -145,6 +145,21 @@ DMAAPI_EXPORT int dmaapi_map_confirm_write_bytes(struct dmaapi_map *m, size_t of
 	return dmaapi__confirm_write(m->c.dev, &m->c.r, offset, size);
 }
 
+/* Since 1.6: several ranges in one call (syncv.c). */
+DMAAPI_EXPORT int dmaapi_array_sync_ranges(struct dmaapi_array *a,
+					   const struct dmaapi_elem_range *ranges, size_t n)
+{
+	NULL_CHECK(a);
+	return dmaapi__sync_ranges(a->c.dev, &a->c.r, a->c.v.elem_size, a->c.len, ranges, n);
+}
+
+DMAAPI_EXPORT int dmaapi_map_sync_ranges(struct dmaapi_map *m,
+					 const struct dmaapi_elem_range *ranges, size_t n)
+{
+	NULL_CHECK(m);
+	return dmaapi__sync_ranges(m->c.dev, &m->c.r, m->c.v.elem_size, m->c.len, ranges, n);
+}
+
 DMAAPI_EXPORT bool dmaapi_array_need_sync(const struct dmaapi_array *a)
 {
 	return a && need_sync(&a->c);

@@ -81,6 +81,16 @@ void dmaapi__dmabuf_unmap(struct dmaapi_device *dev, struct dmaapi_region *r);
 extern const struct dmaapi_ops dmaapi__linux_ops;
 int dmaapi__linux_info(const struct dmaapi_device *dev, struct dmaapi_device_info *info);
 
+/* Vectored syncs (syncv.c, linux.c; since 1.6). */
+struct dmaapi_sync_range;
+/* One DMAAPI_IOCTL_SYNCV of @n (1..DMAAPI_SYNCV_MAX) ranges: 0 or -errno. */
+int dmaapi__linux_syncv(const struct dmaapi_device *dev, const struct dmaapi_sync_range *ranges,
+			uint32_t n);
+/* Check every range of a container's region, then sync them. */
+int dmaapi__sync_ranges(const struct dmaapi_device *dev, const struct dmaapi_region *r,
+			size_t elem_size, size_t len, const struct dmaapi_elem_range *ranges,
+			size_t n);
+
 static inline bool dmaapi__is_pow2(size_t x)
 {
 	return x && !(x & (x - 1));

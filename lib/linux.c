@@ -9,6 +9,7 @@
  *   unmap_single      DMAAPI_IOCTL_FREE (no sync)
  *   prepare_read      DMAAPI_IOCTL_SYNC FOR_CPU    (not for TO_DEVICE)
  *   confirm_write     DMAAPI_IOCTL_SYNC FOR_DEVICE (not for FROM_DEVICE)
+ *   (since 1.6)       DMAAPI_IOCTL_SYNCV for dmaapi_*_sync_ranges (syncv.c)
  *
  * Regions without DMAAPI_OUT_NEED_SYNC lose DMAAPI_REGION_NEED_SYNC, so the
  * library never calls the syncs for them: no system call.
@@ -204,6 +205,21 @@ static int linux_confirm_write(void *ctx, const struct dmaapi_region *r, size_t 
 	if (r->dir == DMAAPI_FROM_DEVICE)
 		return 0;
 	return linux_sync(ctx, r, DMAAPI_SYNC_FOR_DEVICE, offset, size);
+}
+
+/* Since 1.6: many ranges, one call (syncv.c decides what to send). */
+int dmaapi__linux_syncv(const struct dmaapi_device *dev, const struct dmaapi_sync_range *ranges,
+			uint32_t n)
+{
+	struct dmaapi_syncv v = {
+		.size = sizeof(v),
+		.count = n,
+		.ranges = (uintptr_t)ranges,
+	};
+
+	if (xioctl(dev->fd, DMAAPI_IOCTL_SYNCV, &v) < 0)
+		return -errno;
+	return 0;
 }
 
 const struct dmaapi_ops dmaapi__linux_ops = {

@@ -2,7 +2,8 @@
 /*
  * dmaapi-bench's parts: the core (dmaapi-bench.c: options, timing, rows and
  * their output), the CPU-side sections (dmaapi-bench-cpu.c: access, sync,
- * copy) and the kernel-side ones (dmaapi-bench-kernel.c: map, alloc).
+ * copy) and the kernel-side ones (dmaapi-bench-kernel.c: map, alloc;
+ * dmaapi-bench-vfio.c: the VFIO reference of map).
  */
 #ifndef DMAAPI_BENCH_H
 #define DMAAPI_BENCH_H
@@ -104,5 +105,8 @@ struct dmaapi_device *bench_map(struct dmaapi_device *dev);
 void bench_alloc(struct dmaapi_device *dev);
 /* rebinds the edu device to uio_pci_generic and back: returns it reopened */
 struct dmaapi_device *bench_irq(struct dmaapi_device *dev);
+/* the VFIO type1 column of the map rows (dmaapi-bench-vfio.c) */
+void bench_map_vfio(void);
+struct row *bench_rows(size_t *n);
 
 #endif /* DMAAPI_BENCH_H */

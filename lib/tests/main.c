@@ -52,6 +52,7 @@ int main(void)
 	suite_irq();
 	suite_dmabuf();
 	suite_typed();
+	suite_syncv();
 	printf("1..%u\n", t_num);
 	printf("%u passed, %u failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;

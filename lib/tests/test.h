@@ -43,5 +43,8 @@ void suite_irq(void);
 void suite_dmabuf(void);
 /* the typed accessors (header only, issue #18) */
 void suite_typed(void);
+/* test_syncv.c: the vectored sync, and the fake kernel's SYNCV */
+void suite_syncv(void);
+int fake_syncv_ioctl(int fd, unsigned long req, void *arg);
 
 #endif

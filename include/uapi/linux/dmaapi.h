@@ -835,4 +835,57 @@ struct dmaapi_region_info {
 };
 #define DMAAPI_IOCTL_REGION_INFO _IO(DMAAPI_TYPE, DMAAPI_CMD_REGION_INFO)
 
+/*
+ * DOC: Vectored sync (commands from DMAAPI_CMD_BASE + 0x30)
+ *
+ * DMAAPI_IOCTL_SYNCV syncs many ranges, of one object or of several, in one
+ * call: each range is what one DMAAPI_IOCTL_SYNC would sync.  Every range
+ * is checked (flags, length, handle, bounds) before any is synced; if one
+ * is bad, none is synced, the call fails with that range's error (EINVAL,
+ * EOPNOTSUPP, ENOENT, EOVERFLOW as for SYNC) and @error_index names it.
+ * Once all are checked, all are synced in order; a sync that then fails
+ * (an imported dma-buf's exporter refusing begin/end_cpu_access) does not
+ * stop the others: the call returns the first such error and
+ * @error_index names its range.  On success @error_index is @count.
+ * SYNC and SYNCV take no lock: concurrent syncs of one file run in
+ * parallel, and FREE of a handle waits for the syncs in flight on it.
+ */
+enum {
+	DMAAPI_CMD_SYNCV = 0xB0,
+};
+
+#define DMAAPI_SYNCV_MAX 256	/* ranges per DMAAPI_IOCTL_SYNCV */
+
+/**
+ * struct dmaapi_sync_range - one range of DMAAPI_IOCTL_SYNCV
+ * @handle: an allocation, a mapping or an import of this file
+ * @flags: DMAAPI_SYNC_FOR_CPU or DMAAPI_SYNC_FOR_DEVICE
+ * @offset: first byte of the range, from the start of the object
+ * @length: bytes in the range, > 0
+ */
+struct dmaapi_sync_range {
+	__u32 handle;
+	__u32 flags;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+};
+
+/**
+ * struct dmaapi_syncv - ioctl(DMAAPI_IOCTL_SYNCV)
+ * @size: sizeof(struct dmaapi_syncv)
+ * @flags: must be 0
+ * @count: ranges in @ranges, 1..DMAAPI_SYNCV_MAX (EINVAL otherwise)
+ * @error_index: the failed range, or @count on success (out; written on
+ *               every return but EFAULT for the struct itself)
+ * @ranges: user pointer to @count struct dmaapi_sync_range (EFAULT)
+ */
+struct dmaapi_syncv {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 error_index;
+	__aligned_u64 ranges;
+};
+#define DMAAPI_IOCTL_SYNCV _IO(DMAAPI_TYPE, DMAAPI_CMD_SYNCV)
+
 #endif /* _UAPI_LINUX_DMAAPI_H */
