@@ -150,6 +150,7 @@ int cmd_info(int argc, char **argv);
 int cmd_bind(int argc, char **argv);
 int cmd_unbind(int argc, char **argv);
 int cmd_dmabuf(int argc, char **argv);
+int cmd_channels(int argc, char **argv);
 
 /* dmaapictl-dmabuf.c */
 /**
@@ -159,5 +160,15 @@ int cmd_dmabuf(int argc, char **argv);
  * Return: EXIT_OK, or EXIT_FAIL if a node's attribute cannot be read.
  */
 int dmabuf_print(const struct strlist *nodes);
+
+/* dmaapictl-chan.c */
+/**
+ * chan_print() - the channels the files of each node of @nodes hold (its
+ * sysfs attribute "channels"), as a table ("no channels" when there is
+ * none) or, with js.on, a JSON array.
+ *
+ * Return: EXIT_OK, or EXIT_FAIL if a node's attribute cannot be read.
+ */
+int chan_print(const struct strlist *nodes);
 
 #endif /* DMAAPICTL_CLI_H */

@@ -10,6 +10,7 @@
  *   dmaapictl unbind [--reprobe] DEV
  *   dmaapictl info [--json] DEV
  *   dmaapictl dmabuf [--json] [DEV|default]
+ *   dmaapictl channels [--json] [NODE|DEV|default]
  *
  * Everything it knows comes from sysfs (/sys/module/dmaapi, the PCI and
  * platform buses) and from DMAAPI_IOCTL_GET_INFO on the device nodes.  See
@@ -138,6 +139,11 @@ static const struct cmd cmds[] = {
 	  "The dma-bufs each node (or DEV's) exported and imported: inode, size, and\n"
 	  "for exports the offset, memory and attachments, for imports the exporter,\n"
 	  "segments and whether the DMA layer bounces them.\n", cmd_dmabuf },
+	{ "channels", "[--json] [NODE|DEV|default]",
+	  "The dmaengine channels the files of each node (or of NODE) hold: channel,\n"
+	  "requester's pid, handle, queued and unread jobs, queue limit, jobs submitted,\n"
+	  "completed, in error and aborted, objects mapped, max bytes a job, DMA device.\n",
+	  cmd_channels },
 	{ "info", "[--json] DEV|default",
 	  "Details of one device: sysfs, and GET_INFO if it is bound to dmaapi.\n", cmd_info },
 	{ "help", "[COMMAND]", "Help on dmaapictl or one command.\n", cmd_help },
