@@ -354,6 +354,7 @@ int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg);
 void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx);
 void dmaapi_chan_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
 void dmaapi_chan_forget(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
+ssize_t dmaapi_channels_show(struct dmaapi_dev *ddev, char *buf);
 #else
 static inline int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg)
 {
@@ -382,6 +383,11 @@ static inline void dmaapi_chan_destroy(struct dmaapi_ctx *ctx,
 static inline void dmaapi_chan_forget(struct dmaapi_ctx *ctx,
 				      struct dmaapi_obj *obj)
 {
+}
+
+static inline ssize_t dmaapi_channels_show(struct dmaapi_dev *ddev, char *buf)
+{
+	return 0;	/* no dmaengine: no channel to list */
 }
 #endif
 

@@ -25,6 +25,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -152,6 +153,7 @@ static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 	ch->nqueued -= n;
 	ch->nunread += n;
 	ch->completed += n;
+	ch->aborted += n;
 	spin_unlock_irq(&ch->lock);
 	wake_up_all(&ch->wq);
 	dmaapi_chan_signal(ch, n);
@@ -336,6 +338,7 @@ int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg)
 	INIT_LIST_HEAD(&ch->done);
 	init_waitqueue_head(&ch->wq);
 	ch->limit = DMAAPI_CHAN_DEFAULT_QUEUE;
+	ch->pid = task_tgid_nr(current);
 	if (cmd->flags & DMAAPI_CHAN_EVENTFD) {
 		ret = dmaapi_chan_setup_efd(ch, cmd->eventfd);
 		if (ret) {
@@ -451,6 +454,8 @@ int dmaapi_ioctl_chan_reset(struct dmaapi_ctx *ctx, void *arg)
 	ch->limit = DMAAPI_CHAN_DEFAULT_QUEUE;
 	ch->submitted = 0;
 	ch->completed = 0;
+	ch->errors = 0;
+	ch->aborted = 0;
 	spin_unlock_irq(&ch->lock);
 	list_for_each_entry_safe(job, tmp, &drop, node)
 		kfree(job);
@@ -493,4 +498,80 @@ int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg)
 		return PTR_ERR(ch);
 	ch->limit = cmd->queue_limit;
 	return 0;
+}
+
+/* The "channels" attribute */
+
+/* Room for one more whole line (they are shorter) and the last one. */
+#define DMAAPI_CHANNELS_LINE 256
+
+/*
+ * One line per channel held by a file of @ddev, for
+ * /sys/class/misc/<node>/channels (documented in
+ * include/uapi/linux/dmaapi.h), in the order of the files' opens and then
+ * of their handles.  Called by sysfs while the node exists, so @ddev is
+ * live.
+ *
+ * Locking: ddev->lock keeps every listed file's context alive (a release
+ * takes it around its whole teardown and unlinks the context last), each
+ * ctx->lock keeps that file's channels from being freed, stopped or
+ * renewed meanwhile (ch->chan is the live channel while it is held), and
+ * ch->lock gives one consistent snapshot of a channel's counters.  A read
+ * may therefore wait for an ioctl of that file (a flush: at most
+ * DMAAPI_CHAN_DRAIN_MS).  A channel stopped by the device's removal is
+ * no longer held and not listed.
+ *
+ * Only whole lines, up to a page: when a channel's line would not fit,
+ * it and the ones after it are left out and a last line
+ * "truncated=<n>" says how many were.
+ */
+ssize_t dmaapi_channels_show(struct dmaapi_dev *ddev, char *buf)
+{
+	struct dmaapi_ctx *ctx;
+	struct dmaapi_obj *obj;
+	unsigned int left = 0;
+	unsigned long id;
+	int len = 0;
+
+	mutex_lock(&ddev->lock);
+	list_for_each_entry(ctx, &ddev->ctxs, node) {
+		mutex_lock(&ctx->lock);
+		xa_for_each(&ctx->objs, id, obj) {
+			struct dmaapi_chan *ch;
+			unsigned int queued, unread, limit;
+			u64 submitted, completed, errors, aborted;
+
+			if (obj->type != DMAAPI_OBJ_CHAN)
+				continue;
+			ch = to_dmaapi_chan(obj);
+			if (!ch->chan)
+				continue;
+			if (left || len > PAGE_SIZE - 2 * DMAAPI_CHANNELS_LINE) {
+				left++;
+				continue;
+			}
+			spin_lock_irq(&ch->lock);
+			queued = ch->nqueued;
+			unread = ch->nunread;
+			limit = ch->limit;
+			submitted = ch->submitted;
+			completed = ch->completed;
+			errors = ch->errors;
+			aborted = ch->aborted;
+			spin_unlock_irq(&ch->lock);
+			len += sysfs_emit_at(buf, len,
+					     "chan=%.32s device=%.64s pid=%d handle=%u queued=%u unread=%u limit=%u max_job=%llu submitted=%llu completed=%llu errors=%llu aborted=%llu mapped=%u\n",
+					     dma_chan_name(ch->chan),
+					     dev_name(ch->dma_dev), ch->pid,
+					     obj->handle, queued, unread, limit,
+					     ch->max_job, submitted, completed,
+					     errors, aborted,
+					     dmaapi_chan_nmaps(ch));
+		}
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&ddev->lock);
+	if (left)
+		len += sysfs_emit_at(buf, len, "truncated=%u\n", left);
+	return len;
 }

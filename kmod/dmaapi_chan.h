@@ -27,6 +27,7 @@ struct dmaapi_chan {
 	u64 max_job;
 	u32 align;			/* bytes */
 	u32 caps;
+	pid_t pid;			/* the requester's tgid (init namespace) */
 	struct list_head maps;		/* struct dmaapi_chan_map (ctx->lock) */
 
 	spinlock_t lock;
@@ -37,6 +38,8 @@ struct dmaapi_chan {
 	unsigned int limit;
 	u64 submitted;
 	u64 completed;
+	u64 errors;			/* completed with DMAAPI_JOB_ERROR */
+	u64 aborted;			/* completed with DMAAPI_JOB_ABORTED */
 	bool dead;			/* stopped: no more records */
 	wait_queue_head_t wq;
 };

@@ -400,6 +400,8 @@ static void dmaapi_job_done(void *arg, const struct dmaengine_result *res)
 	ch->nqueued--;
 	ch->nunread++;
 	ch->completed++;
+	ch->errors += job->rec.status == DMAAPI_JOB_ERROR;
+	ch->aborted += job->rec.status == DMAAPI_JOB_ABORTED;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	wake_up_all(&ch->wq);
 	dmaapi_chan_signal(ch, 1);

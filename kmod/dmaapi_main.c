@@ -317,6 +317,14 @@ static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(dmabufs);
 
+/* The channels the node's files hold (dmaapi_chan.c). */
+static ssize_t channels_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return dmaapi_channels_show(misc_to_ddev(dev), buf);
+}
+static DEVICE_ATTR_RO(channels);
+
 static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_dma_mask.attr,
 	&dev_attr_coherent.attr,
@@ -326,6 +334,7 @@ static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_live_bufs.attr,
 	&dev_attr_irq_counts.attr,
 	&dev_attr_dmabufs.attr,
+	&dev_attr_channels.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dmaapi);

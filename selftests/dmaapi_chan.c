@@ -713,3 +713,90 @@ TEST_F(chan, import_udmabuf)
 #include "dmaapi_chan_lifetime.h"
 
 TEST_HARNESS_MAIN
+
+/* The node's sysfs "channels", in @buf; the line of the channel whose
+ * fields include @key (e.g. "limit=7"), or NULL. */
+static char *chan_sysfs_line(char *buf, size_t len, const char *key)
+{
+	const char *node = strrchr(chan_node(), '/') + 1;
+	char path[256], *line, *save = NULL;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/channels", node);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, key))
+			return line;
+	return NULL;
+}
+
+/* /sys/class/misc/<node>/channels and "dmaapictl channels", values checked. */
+TEST_F(chan, sysfs_channels)
+{
+	const char *ctl = getenv("DMAAPICTL") ?: "/dmaapi/tools/dmaapictl";
+	struct dmaapi_chan_request r2;
+	struct dmaapi_chan_status st;
+	struct dmaapi_chan_job j[3];
+	char buf[8192], want[512], cmd[512], *line;
+	uint32_t n;
+	FILE *p;
+	int fd2, i;
+
+	fd2 = open(chan_node(), O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, chan_request(fd2, NULL, 0, 0, &r2));
+	ASSERT_EQ(0, chan_set_limit(fd2, r2.handle, 7));
+	for (i = 0; i < 3; i++)
+		chan_job(&j[i], self->src.handle, i * 4096, self->dst.handle, i * 4096, 4096, i);
+	ASSERT_EQ(0, chan_submit(self->fd, self->r.handle, j, 3, &n));
+	ASSERT_EQ(3, n);
+	for (i = 0; i < WAIT_MS; i++) {		/* done, the records left unread */
+		ASSERT_EQ(0, chan_status(self->fd, self->r.handle, &st));
+		if (st.unread == 3)
+			break;
+		usleep(1000);
+	}
+	ASSERT_EQ(3, st.unread);
+
+	snprintf(want, sizeof(want),
+		 "chan=%s device=%s pid=%d handle=%u queued=0 unread=3 limit=%u max_job=%llu submitted=3 completed=3 errors=0 aborted=0 mapped=2",
+		 self->r.chan_name, self->r.dev_name, getpid(), self->r.handle,
+		 DMAAPI_CHAN_DEFAULT_QUEUE, (unsigned long long)self->r.max_job_bytes);
+	line = chan_sysfs_line(buf, sizeof(buf), "unread=3");
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ(want, line);
+	snprintf(want, sizeof(want),
+		 "chan=%s device=%s pid=%d handle=%u queued=0 unread=0 limit=7 max_job=%llu submitted=0 completed=0 errors=0 aborted=0 mapped=0",
+		 r2.chan_name, r2.dev_name, getpid(), r2.handle, (unsigned long long)r2.max_job_bytes);
+	line = chan_sysfs_line(buf, sizeof(buf), "limit=7");
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ(want, line);
+
+	/* the table: one row per channel, the same values */
+	snprintf(cmd, sizeof(cmd), "%s channels %s", ctl, chan_node());
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	n = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[n] = '\0';
+	EXPECT_EQ(0, pclose(p));
+	TH_LOG("%s", buf);
+	snprintf(want, sizeof(want), "%-10s %-8d %6u %6u %6u %6u %9u %9u %6u %6u %6u",
+		 self->r.chan_name, getpid(), self->r.handle, 0, 3, DMAAPI_CHAN_DEFAULT_QUEUE,
+		 3, 3, 0, 0, 2);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("no row '%s'", want);
+	snprintf(want, sizeof(want), "%-10s %-8d %6u %6u %6u %6u %9u %9u %6u %6u %6u",
+		 r2.chan_name, getpid(), r2.handle, 0, 0, 7, 0, 0, 0, 0, 0);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("no row '%s'", want);
+
+	/* the second file's channel goes with the file */
+	close(r2.fd);
+	close(fd2);
+	EXPECT_EQ(NULL, chan_sysfs_line(buf, sizeof(buf), "limit=7"));
+	EXPECT_NE(NULL, chan_sysfs_line(buf, sizeof(buf), "unread=3"));
+}

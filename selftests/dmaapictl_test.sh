@@ -259,6 +259,9 @@ run dmabuf
 expect 0 "^NODE +KIND +INODE +SIZE +DETAILS$" "dmabuf: the table's header, nothing listed"
 run --json dmabuf default
 expect_json "dmabuf --json default: no dma-buf" '"node":"/dev/dmaapi"' '"dmabufs":\[\]'
+# No channel held (selftests/dmaapi_chan.c checks the rows of held ones).
+run channels default
+expect 0 "^no channels$" "channels default: none held, 'no channels'"
 
 # ---- bind edu --------------------------------------------------------------
 if [ -z "$EDU" ]; then

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmaapictl: what the CLI's files share (dmaapictl.c: the commands;
+ * dmaapictl: what the CLI's files share (dmaapictl.c: the command table,
+ * option parsing and main; dmaapictl-load.c: load, unload;
+ * dmaapictl-show.c: status, list, info; dmaapictl-bind.c: bind, unbind;
+ * dmaapictl-dmabuf.c: dmabuf; dmaapictl-chan.c: channels;
  * dmaapictl-util.c: messages, sysfs and JSON helpers; dmaapictl-dev.c:
- * devices and nodes; dmaapictl-dmabuf.c: the dmabuf command).
+ * devices and nodes; dmaapictl-mod.c: the module loader backends).
  */
 #ifndef DMAAPICTL_CLI_H
 #define DMAAPICTL_CLI_H
@@ -117,6 +120,38 @@ void node_list(struct strlist *l);
 void node_json(const struct node_info *ni);
 int open_error(const struct node_info *ni);
 
+/* dmaapictl.c: options of the commands */
+enum { OPT_JSON = 0x100, OPT_FORCE, OPT_MODULE, OPT_REPROBE };
+
+/**
+ * parse_opts() - the options of one command.
+ * @argc, @argv: the command's arguments, argv[0] = the command's name
+ * @allowed: the OPT_* values this command takes, 0-terminated
+ * @flag: set by --force or --reprobe
+ * @module: receives --module's argument
+ *
+ * -h/--help prints the command's help and exits 0; an unknown option exits
+ * EXIT_USAGE.  Sets js.on for --json.
+ *
+ * Return: optind, the index of the first operand.
+ */
+int parse_opts(int argc, char **argv, const int *allowed, bool *flag, const char **module);
+/* Prints command @name's usage (to stderr unless @code is 0); returns @code. */
+int cmd_usage(const char *name, int code);
+int need_root(const char *what);
+int need_module(void);
+
+/* The commands: argv[0] is the command's name; return an exit code. */
+int cmd_load(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_bind(int argc, char **argv);
+int cmd_unbind(int argc, char **argv);
+int cmd_dmabuf(int argc, char **argv);
+int cmd_channels(int argc, char **argv);
+
 /* dmaapictl-dmabuf.c */
 /**
  * dmabuf_print() - the dma-bufs each node of @nodes exported and imported
@@ -125,5 +160,15 @@ int open_error(const struct node_info *ni);
  * Return: EXIT_OK, or EXIT_FAIL if a node's attribute cannot be read.
  */
 int dmabuf_print(const struct strlist *nodes);
+
+/* dmaapictl-chan.c */
+/**
+ * chan_print() - the channels the files of each node of @nodes hold (its
+ * sysfs attribute "channels"), as a table ("no channels" when there is
+ * none) or, with js.on, a JSON array.
+ *
+ * Return: EXIT_OK, or EXIT_FAIL if a node's attribute cannot be read.
+ */
+int chan_print(const struct strlist *nodes);
 
 #endif /* DMAAPICTL_CLI_H */

@@ -98,3 +98,41 @@ int dmabuf_print(const struct strlist *nodes)
 		json_close(']');
 	return ret;
 }
+
+int cmd_dmabuf(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_JSON, 0 };
+	struct strlist nodes = { 0 };
+	bool unused = false;
+	struct node_info ni;
+	int first, ret;
+
+	first = parse_opts(argc, argv, allowed, &unused, NULL);
+	if (argc - first > 1)
+		return cmd_usage("dmabuf", EXIT_USAGE);
+	ret = need_module();
+	if (ret)
+		return ret;
+	if (argc - first == 1) {
+		struct dev_ref d;
+		char path[PATH_MAX];
+
+		if (!strcmp(argv[first], "default")) {
+			snprintf(path, sizeof(path), "/dev/" MODNAME);
+		} else {
+			if (!dev_find(argv[first], &d))
+				return dctl_err(EXIT_NODEV, "%s: no such PCI or platform device",
+						argv[first]);
+			snprintf(path, sizeof(path), "/dev/" MODNAME "-%s", d.name);
+		}
+		node_query(path, &ni);
+		if (!ni.ok && (ni.err == ENOENT || ni.err == ENODEV))
+			return dctl_err(EXIT_NODEV, "%s is not bound to dmaapi", argv[first]);
+		strlist_add(&nodes, path);
+	} else {
+		node_list(&nodes);
+	}
+	ret = dmabuf_print(&nodes);
+	strlist_free(&nodes);
+	return ret;
+}

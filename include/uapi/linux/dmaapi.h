@@ -683,6 +683,26 @@ struct dmaapi_chan_set_limit {
  * At most a page: later lines are left out.
  */
 
+/*
+ * DOC: sysfs attribute channels
+ *
+ * /sys/class/misc/<node>/channels (read-only) lists the dmaengine channels
+ * the node's open files hold (CHAN_REQUEST), one per line, as
+ * space-separated key=value fields (new keys may be added at the end):
+ *
+ *   chan=<dmaengine name> device=<DMA device> pid=<requester's pid>
+ *   handle=<n> queued=<n> unread=<n> limit=<n> max_job=<bytes>
+ *   submitted=<n> completed=<n> errors=<n> aborted=<n> mapped=<n>
+ *
+ * The counters are those of DMAAPI_IOCTL_CHAN_GET_STATUS (errors and
+ * aborted: completions with DMAAPI_JOB_ERROR, DMAAPI_JOB_ABORTED); pid is
+ * the process that requested the channel, in the initial pid namespace.
+ * A channel's line goes with its handle (CHAN_FREE via FREE, close of the
+ * file) or the device's removal.  Empty when no channel is held or the
+ * module has no dmaengine support.  At most a page: the lines that do not
+ * fit are left out and a last line "truncated=<n>" counts them.
+ */
+
 /* mmap offset of allocation @handle: handle << DMAAPI_MMAP_SHIFT */
 #define DMAAPI_MMAP_SHIFT 32
 
