@@ -1042,8 +1042,8 @@ int dmaapi_chan_info(const struct dmaapi_chan *ch, struct dmaapi_chan_info *info
  * INDEX (a range past its region), SEGMENT (a job longer than
  * max_job_bytes), SYSTEM: EAGAIN (the queue is full: read results
  * first), EINVAL (a direction the job cannot use, overlapping ranges, an
- * alignment the channel cannot do), EXDEV (a range the channel cannot reach
- * in one piece), ENOENT (a region not of this channel's device), EBUSY
+ * alignment the channel cannot do), EXDEV (a job split into more than 16
+ * pieces: see dmaapi_chan_open(3)), ENOENT (a region not of this channel's device), EBUSY
  * (the driver had no descriptor for the first job).
  */
 int dmaapi_chan_submit(struct dmaapi_chan *ch, struct dmaapi_job *jobs, size_t count);

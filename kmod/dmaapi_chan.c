@@ -141,9 +141,7 @@ static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 	list_splice_init(&ch->queued, &aborted);
 	spin_unlock_irq(&ch->lock);
 	list_for_each_entry(job, &aborted, node) {
-		dmaapi_job_retire(job);
-		job->rec.status = DMAAPI_JOB_ABORTED;
-		job->rec.residue = 0;
+		dmaapi_job_abort(job);
 		n++;
 	}
 	if (!n)
@@ -358,7 +356,10 @@ int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg)
 	}
 	ch->chan = chan;
 	ch->dma_dev = chan->device->dev;
-	ch->max_job = dma_get_max_seg_size(ch->dma_dev);
+	ch->max_seg = dma_get_max_seg_size(ch->dma_dev);
+	/* a job is split in pieces of at most max_seg; residue is a __u32 */
+	ch->max_job = min_t(u64, (u64)ch->max_seg * DMAAPI_CHAN_MAX_PIECES,
+			    U32_MAX);
 	ch->align = 1U << chan->device->copy_align;
 	if (dma_has_cap(DMA_MEMCPY, chan->device->cap_mask))
 		ch->caps |= DMAAPI_CHAN_CAP_MEMCPY;

@@ -24,7 +24,8 @@ struct dmaapi_chan {
 	struct dma_chan *chan;		/* NULL once stopped (under ctx->lock) */
 	struct device *dma_dev;		/* the channel's DMA device */
 	struct eventfd_ctx *efd;
-	u64 max_job;
+	u64 max_job;			/* max_seg * DMAAPI_CHAN_MAX_PIECES */
+	u32 max_seg;			/* the DMA device's max segment size */
 	u32 align;			/* bytes */
 	u32 caps;
 	pid_t pid;			/* the requester's tgid (init namespace) */
@@ -72,13 +73,35 @@ struct dmaapi_chan_map {
 	struct dmaapi_chan_run runs[];
 };
 
+/*
+ * One dmaengine memcpy descriptor of a job: a contiguous source piece and
+ * a contiguous destination piece of one length.  @joined[i]: the piece
+ * continues the previous one in the same run of side i (the job's syncs
+ * cover such pieces as one range).
+ */
+struct dmaapi_job_piece {
+	struct dmaapi_job *job;
+	dma_addr_t dma[2];		/* source, destination */
+	u32 len;
+	bool joined[2];
+	bool done;			/* its callback ran (ch->lock) */
+};
+
+/*
+ * A job: one cookie (its last piece's), one completion record, written when
+ * the last piece given to the driver completes.  @pending counts the
+ * pieces given to the driver whose callback has not run, plus one while
+ * SUBMIT is still giving them (ch->lock).
+ */
 struct dmaapi_job {
 	struct list_head node;
 	struct dmaapi_chan *ch;
 	struct dmaapi_chan_map *map[2];	/* source, destination; NULL once retired */
-	dma_addr_t dma[2];
 	u64 len;
+	unsigned int npieces;
+	unsigned int pending;
 	struct dmaapi_chan_completion rec;
+	struct dmaapi_job_piece pieces[];
 };
 
 static inline struct dmaapi_chan *to_dmaapi_chan(struct dmaapi_obj *obj)
@@ -92,6 +115,7 @@ void dmaapi_chan_signal(struct dmaapi_chan *ch, unsigned int n);
 
 /* dmaapi_chan_job.c */
 void dmaapi_job_retire(struct dmaapi_job *job);
+void dmaapi_job_abort(struct dmaapi_job *job);
 void dmaapi_chan_unmap_all(struct dmaapi_chan *ch);
 unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch);
 

@@ -360,6 +360,32 @@ void dmaapi_chan_forget(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 	WARN_ON_ONCE(obj->chan_maps);
 }
 
+/*
+ * Syncs side @i of @job: one range per run it touches, the pieces joined in
+ * it together, so exactly the job's range is synced.
+ */
+static void dmaapi_job_sync(struct dmaapi_job *job, int i, bool for_cpu)
+{
+	struct dmaapi_chan_map *map = job->map[i];
+	unsigned int k, e;
+	u64 len;
+
+	if (map->coherent)
+		return;
+	for (k = 0; k < job->npieces; k = e) {
+		len = job->pieces[k].len;
+		for (e = k + 1; e < job->npieces && job->pieces[e].joined[i]; e++)
+			len += job->pieces[e].len;
+		if (for_cpu)
+			dma_sync_single_for_cpu(map->dev, job->pieces[k].dma[i],
+						len, dmaapi_job_dir[i]);
+		else
+			dma_sync_single_for_device(map->dev,
+						   job->pieces[k].dma[i], len,
+						   dmaapi_job_dir[i]);
+	}
+}
+
 /* The job's for_cpu syncs; its objects may be freed again. */
 void dmaapi_job_retire(struct dmaapi_job *job)
 {
@@ -371,9 +397,7 @@ void dmaapi_job_retire(struct dmaapi_job *job)
 		map = job->map[i];
 		if (!map)
 			continue;
-		if (!map->coherent)
-			dma_sync_single_for_cpu(map->dev, job->dma[i], job->len,
-						dmaapi_job_dir[i]);
+		dmaapi_job_sync(job, i, true);
 		obj = map->obj;
 		job->map[i] = NULL;
 		atomic_dec(&map->jobs);
@@ -382,19 +406,29 @@ void dmaapi_job_retire(struct dmaapi_job *job)
 	}
 }
 
-/* The completion callback: softirq (or hard interrupt) context. */
-static void dmaapi_job_done(void *arg, const struct dmaengine_result *res)
+/*
+ * A flush terminated the job (no callback runs any more): retired, with the
+ * bytes of the pieces not done added to its residue.
+ */
+void dmaapi_job_abort(struct dmaapi_job *job)
 {
-	struct dmaapi_job *job = arg;
+	unsigned int k;
+
+	dmaapi_job_retire(job);
+	for (k = 0; k < job->npieces; k++)
+		if (!job->pieces[k].done)
+			job->rec.residue += job->pieces[k].len;
+	if (job->rec.status != DMAAPI_JOB_ERROR)
+		job->rec.status = DMAAPI_JOB_ABORTED;
+}
+
+/* The last piece is over: the job's record becomes readable. */
+static void dmaapi_job_finish(struct dmaapi_job *job)
+{
 	struct dmaapi_chan *ch = job->ch;
 	unsigned long flags;
 
 	dmaapi_job_retire(job);
-	job->rec.status = res->result == DMA_TRANS_NOERROR ? DMAAPI_JOB_DONE :
-			  res->result == DMA_TRANS_ABORTED ? DMAAPI_JOB_ABORTED :
-			  DMAAPI_JOB_ERROR;
-	job->rec.residue = res->residue;
-
 	spin_lock_irqsave(&ch->lock, flags);
 	list_move_tail(&job->node, &ch->done);
 	ch->nqueued--;
@@ -407,51 +441,117 @@ static void dmaapi_job_done(void *arg, const struct dmaengine_result *res)
 	dmaapi_chan_signal(ch, 1);
 }
 
-/* Checks one end of a job, finds its mapping and syncs it for the device. */
-static int dmaapi_job_map(struct dmaapi_ctx *ctx, struct dmaapi_job *job,
-			  int i, u32 handle, u64 off)
+/* Drops one of job->pending, ch->lock held; true if it was the last. */
+static bool dmaapi_job_put_locked(struct dmaapi_job *job)
+{
+	lockdep_assert_held(&job->ch->lock);
+	return !--job->pending;
+}
+
+/* A piece's completion callback: softirq (or hard interrupt) context. */
+static void dmaapi_piece_done(void *arg, const struct dmaengine_result *res)
+{
+	struct dmaapi_job_piece *p = arg;
+	struct dmaapi_job *job = p->job;
+	unsigned long flags;
+	bool last;
+
+	spin_lock_irqsave(&job->ch->lock, flags);
+	p->done = true;
+	if (res->result == DMA_TRANS_ABORTED) {
+		if (job->rec.status == DMAAPI_JOB_DONE)
+			job->rec.status = DMAAPI_JOB_ABORTED;
+	} else if (res->result != DMA_TRANS_NOERROR) {
+		job->rec.status = DMAAPI_JOB_ERROR;
+	}
+	job->rec.residue += min_t(u32, res->residue, p->len);
+	last = dmaapi_job_put_locked(job);
+	spin_unlock_irqrestore(&job->ch->lock, flags);
+	if (last)
+		dmaapi_job_finish(job);
+}
+
+/* Checks one end of a job and finds its mapping. */
+static struct dmaapi_chan_map *dmaapi_job_end(struct dmaapi_ctx *ctx,
+					      struct dmaapi_chan *ch, int i,
+					      u32 handle, u64 off, u64 len)
 {
 	enum dma_data_direction bad = i ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	struct dmaapi_chan_map *map;
-	struct dmaapi_chan_run *run;
 	struct dmaapi_obj *obj;
-	unsigned int r;
 	u64 end;
 
 	obj = handle ? xa_load(&ctx->objs, handle) : NULL;
 	if (!obj || obj->type == DMAAPI_OBJ_CHAN)
-		return -ENOENT;
-	if (check_add_overflow(off, job->len, &end) || end > obj->length)
-		return -EOVERFLOW;
+		return ERR_PTR(-ENOENT);
+	if (check_add_overflow(off, len, &end) || end > obj->length)
+		return ERR_PTR(-EOVERFLOW);
 	if (obj->dir == bad)
-		return -EINVAL;
-	map = dmaapi_chan_map_get(ctx, job->ch, obj);
-	if (IS_ERR(map))
-		return PTR_ERR(map);
-	for (r = 0; r < map->nruns; r++) {
-		run = &map->runs[r];
-		if (off < run->start + run->len)
-			break;
+		return ERR_PTR(-EINVAL);
+	return dmaapi_chan_map_get(ctx, ch, obj);
+}
+
+/*
+ * Splits @len bytes from @off[0] of @map[0] to @off[1] of @map[1] into
+ * pieces contiguous on both sides and at most @max_seg long; fills @p if
+ * not NULL.  Returns the number of pieces, -EXDEV beyond
+ * DMAAPI_CHAN_MAX_PIECES.
+ */
+static int dmaapi_job_split(struct dmaapi_chan_map *const map[2],
+			    const u64 off0[2], u64 len, u32 max_seg,
+			    struct dmaapi_job_piece *p)
+{
+	const struct dmaapi_chan_run *run[2];
+	bool joined[2] = { false, false };
+	u64 off[2] = { off0[0], off0[1] }, step;
+	unsigned int r[2], n = 0;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		for (r[i] = 0; r[i] < map[i]->nruns; r[i]++)
+			if (off[i] < map[i]->runs[r[i]].start +
+				     map[i]->runs[r[i]].len)
+				break;
+	while (len) {
+		step = min_t(u64, len, max_seg);
+		for (i = 0; i < 2; i++) {
+			/* the runs cover the object: only a short import */
+			if (r[i] == map[i]->nruns)
+				return -EIO;
+			run[i] = &map[i]->runs[r[i]];
+			step = min(step, run[i]->start + run[i]->len - off[i]);
+		}
+		if (n == DMAAPI_CHAN_MAX_PIECES)
+			return -EXDEV;
+		if (p) {
+			p[n].len = step;
+			for (i = 0; i < 2; i++) {
+				p[n].dma[i] = run[i]->dma +
+					      (off[i] - run[i]->start);
+				p[n].joined[i] = joined[i];
+			}
+		}
+		n++;
+		len -= step;
+		for (i = 0; i < 2; i++) {
+			off[i] += step;
+			joined[i] = off[i] < run[i]->start + run[i]->len;
+			if (!joined[i])
+				r[i]++;
+		}
 	}
-	/* one contiguous range of the device's addresses */
-	if (r == map->nruns || end > run->start + run->len)
-		return -EXDEV;
-	job->dma[i] = run->dma + (off - run->start);
-	if (!map->coherent)
-		dma_sync_single_for_device(map->dev, job->dma[i], job->len,
-					   dmaapi_job_dir[i]);
-	atomic_inc(&map->jobs);
-	atomic_inc(&obj->jobs);
-	job->map[i] = map;
-	return 0;
+	return n;
 }
 
 static struct dmaapi_job *dmaapi_job_prepare(struct dmaapi_ctx *ctx,
 					     struct dmaapi_chan *ch,
 					     const struct dmaapi_chan_job *uj)
 {
+	struct dmaapi_chan_map *map[2];
+	const u64 off[2] = { uj->src_offset, uj->dst_offset };
+	const u32 handle[2] = { uj->src_handle, uj->dst_handle };
 	struct dmaapi_job *job;
-	int ret;
+	unsigned int k;
+	int i, n;
 
 	if (uj->op != DMAAPI_JOB_MEMCPY)
 		return ERR_PTR(-EINVAL);
@@ -466,51 +566,88 @@ static struct dmaapi_job *dmaapi_job_prepare(struct dmaapi_ctx *ctx,
 	    uj->dst_offset < uj->src_offset + uj->length)
 		return ERR_PTR(-EINVAL);
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
+	for (i = 0; i < 2; i++) {
+		map[i] = dmaapi_job_end(ctx, ch, i, handle[i], off[i],
+					uj->length);
+		if (IS_ERR(map[i]))
+			return ERR_CAST(map[i]);
+	}
+	n = dmaapi_job_split(map, off, uj->length, ch->max_seg, NULL);
+	if (n < 0)
+		return ERR_PTR(n);
+	job = kzalloc(struct_size(job, pieces, n), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 	job->ch = ch;
 	job->len = uj->length;
+	job->npieces = n;
 	job->rec.user_data = uj->user_data;
-	ret = dmaapi_job_map(ctx, job, 0, uj->src_handle, uj->src_offset);
-	if (!ret)
-		ret = dmaapi_job_map(ctx, job, 1, uj->dst_handle,
-				     uj->dst_offset);
-	/* the channel's alignment, of the addresses it is given */
-	if (!ret && !is_dma_copy_aligned(ch->chan->device, job->dma[0],
-					 job->dma[1], job->len))
-		ret = -EINVAL;
-	if (ret) {
-		dmaapi_job_retire(job);
-		kfree(job);
-		return ERR_PTR(ret);
+	dmaapi_job_split(map, off, uj->length, ch->max_seg, job->pieces);
+	for (k = 0; k < job->npieces; k++) {
+		struct dmaapi_job_piece *p = &job->pieces[k];
+
+		p->job = job;
+		/* the channel's alignment, of the addresses it is given */
+		if (!is_dma_copy_aligned(ch->chan->device, p->dma[0], p->dma[1],
+					 p->len)) {
+			kfree(job);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		job->map[i] = map[i];
+		dmaapi_job_sync(job, i, false);
+		atomic_inc(&map[i]->jobs);
+		atomic_inc(&map[i]->obj->jobs);
 	}
 	return job;
 }
 
-/* Hands one mapped job to the driver; false if it has no descriptor. */
-static bool dmaapi_job_start(struct dmaapi_chan *ch, struct dmaapi_job *job)
+/*
+ * Hands a mapped job's pieces to the driver.  Returns false if it took
+ * none (the job is still the caller's); else sets *@cookie and *@whole
+ * (false: the driver ran out of descriptors after the first piece, the job
+ * ends DMAAPI_JOB_ERROR with the rest as residue).
+ */
+static bool dmaapi_job_start(struct dmaapi_chan *ch, struct dmaapi_job *job,
+			     dma_cookie_t *cookie, bool *whole)
 {
 	struct dma_async_tx_descriptor *tx;
-	dma_cookie_t cookie;
+	struct dmaapi_job_piece *p;
+	dma_cookie_t c = 0;
+	unsigned int k;
+	bool last;
 
-	tx = dmaengine_prep_dma_memcpy(ch->chan, job->dma[1], job->dma[0],
-				       job->len,
-				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
-	if (!tx)
-		return false;
-	tx->callback_result = dmaapi_job_done;
-	tx->callback_param = job;
-
-	/* queued before the driver can complete it */
+	/* queued before the driver can complete a piece */
+	job->pending = 1;		/* ours, until every piece is given */
 	spin_lock_irq(&ch->lock);
 	list_add_tail(&job->node, &ch->queued);
 	ch->nqueued++;
 	ch->submitted++;
 	spin_unlock_irq(&ch->lock);
-	cookie = dmaengine_submit(tx);
-	if (dma_submit_error(cookie)) {
-		/* never started: no callback will come */
+	for (k = 0; k < job->npieces; k++) {
+		p = &job->pieces[k];
+		tx = dmaengine_prep_dma_memcpy(ch->chan, p->dma[1], p->dma[0],
+					       p->len,
+					       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+		if (!tx)
+			break;
+		tx->callback_result = dmaapi_piece_done;
+		tx->callback_param = p;
+		spin_lock_irq(&ch->lock);
+		job->pending++;
+		spin_unlock_irq(&ch->lock);
+		c = dmaengine_submit(tx);
+		if (dma_submit_error(c)) {
+			/* never started: no callback will come */
+			spin_lock_irq(&ch->lock);
+			job->pending--;
+			spin_unlock_irq(&ch->lock);
+			break;
+		}
+		job->rec.cookie = c;
+	}
+	if (!k) {
 		spin_lock_irq(&ch->lock);
 		list_del(&job->node);
 		ch->nqueued--;
@@ -518,7 +655,20 @@ static bool dmaapi_job_start(struct dmaapi_chan *ch, struct dmaapi_job *job)
 		spin_unlock_irq(&ch->lock);
 		return false;
 	}
-	job->rec.cookie = cookie;
+	*cookie = job->rec.cookie;
+	*whole = k == job->npieces;
+	spin_lock_irq(&ch->lock);
+	if (!*whole) {
+		job->rec.status = DMAAPI_JOB_ERROR;
+		for (; k < job->npieces; k++) {
+			job->pieces[k].done = true;	/* counted here */
+			job->rec.residue += job->pieces[k].len;
+		}
+	}
+	last = dmaapi_job_put_locked(job);
+	spin_unlock_irq(&ch->lock);
+	if (last)
+		dmaapi_job_finish(job);
 	return true;
 }
 
@@ -562,11 +712,16 @@ int dmaapi_ioctl_chan_submit(struct dmaapi_ctx *ctx, void *arg)
 			goto out;
 		}
 	}
-	for (done = 0; done < n; done++) {
-		if (!dmaapi_job_start(ch, jobs[done]))
+	for (done = 0; done < n; ) {
+		dma_cookie_t cookie;
+		bool whole;
+
+		if (!dmaapi_job_start(ch, jobs[done], &cookie, &whole))
 			break;
-		uj[done].cookie = jobs[done]->rec.cookie;
-		jobs[done] = NULL;	/* the channel's now */
+		uj[done].cookie = cookie;
+		jobs[done++] = NULL;	/* the channel's now */
+		if (!whole)
+			break;
 	}
 	if (done)
 		dma_async_issue_pending(ch->chan);

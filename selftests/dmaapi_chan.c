@@ -711,6 +711,7 @@ TEST_F(chan, import_udmabuf)
 }
 
 #include "dmaapi_chan_lifetime.h"
+#include "dmaapi_chan_split.h"
 
 TEST_HARNESS_MAIN
 

@@ -436,8 +436,8 @@ struct dmaapi_get_segments {
  *            driver or another file); FREE: a job is queued on the object
  * EAGAIN     CHAN_SUBMIT: the jobs do not fit in the queue (nothing queued)
  * EFBIG      CHAN_SUBMIT: a job longer than max_job_bytes
- * EXDEV      CHAN_SUBMIT: a range is not one contiguous DMA range for the
- *            channel's device (a user mapping whose pages are scattered)
+ * EXDEV      CHAN_SUBMIT: a job needs more than DMAAPI_CHAN_MAX_PIECES
+ *            pieces (see struct dmaapi_chan_job)
  * EINVAL     CHAN_SUBMIT: an op other than DMAAPI_JOB_MEMCPY (the only one
  *            so far: no slave jobs yet), zero length, a range not aligned
  *            as the channel needs (align), overlapping ranges of one
@@ -464,6 +464,7 @@ enum {
 #define DMAAPI_CHAN_NAME_LEN 32
 #define DMAAPI_CHAN_MAX_QUEUE 1024	/* the largest queue_limit */
 #define DMAAPI_CHAN_DEFAULT_QUEUE 16	/* queue_limit of a new channel */
+#define DMAAPI_CHAN_MAX_PIECES 16	/* dmaengine descriptors of one job */
 
 /* dmaapi_chan_request.flags */
 #define DMAAPI_CHAN_EVENTFD (1U << 0)	/* signal @eventfd on each completion */
@@ -488,8 +489,9 @@ enum {
  * @eventfd: with DMAAPI_CHAN_EVENTFD, an eventfd the module adds 1 to for
  *           every completion record (EBADF, EINVAL: not an eventfd;
  *           EOPNOTSUPP: a kernel without eventfd)
- * @max_job_bytes: the longest job, the max segment size of the channel's
- *                 DMA device (out)
+ * @max_job_bytes: the longest job: DMAAPI_CHAN_MAX_PIECES times the max
+ *                 segment size of the channel's DMA device, at most
+ *                 4 GiB - 1 (out)
  * @chan_name: the channel's name, dma_chan_name() (out)
  * @dev_name: its DMA controller's device name (out)
  *
@@ -527,6 +529,19 @@ struct dmaapi_chan_request {
  * @user_data: echoed in the job's completion record
  * @cookie: the job's dmaengine cookie, > 0 (out)
  * @__reserved: must be 0
+ *
+ * A job is split into pieces, one dmaengine memcpy descriptor each: where
+ * the source or the destination range crosses from one contiguous DMA
+ * range of its object to the next (the scattered pages of a user mapping,
+ * the entries of an imported dma-buf) and every max segment size of the
+ * channel's device; at most DMAAPI_CHAN_MAX_PIECES (EXDEV beyond).  It is
+ * still one job: one cookie (its last piece's), one slot of the queue
+ * limit, one completion record once every piece is over: DMAAPI_JOB_ERROR
+ * if a piece failed, else DMAAPI_JOB_ABORTED if one was terminated, with
+ * the residue summed over the pieces not done.  If the driver runs out of
+ * descriptors after the job's first piece, the pieces it took still run,
+ * the job ends DMAAPI_JOB_ERROR with the rest as residue, and SUBMIT stops
+ * after it (submitted counts it).
  */
 struct dmaapi_chan_job {
 	__u32 op;
