@@ -125,7 +125,7 @@ static int dmaapi_chan_renew(struct dmaapi_chan *ch)
 static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 {
 	struct dmaapi_job *job;
-	unsigned int n = 0;
+	unsigned int n = 0, failed = 0;
 	LIST_HEAD(aborted);
 
 	if (!ch->chan)
@@ -141,7 +141,8 @@ static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 	list_splice_init(&ch->queued, &aborted);
 	spin_unlock_irq(&ch->lock);
 	list_for_each_entry(job, &aborted, node) {
-		dmaapi_job_abort(job);
+		dmaapi_job_abort(job);	/* ERROR if a piece of it had failed */
+		failed += job->rec.status == DMAAPI_JOB_ERROR;
 		n++;
 	}
 	if (!n)
@@ -151,7 +152,8 @@ static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 	ch->nqueued -= n;
 	ch->nunread += n;
 	ch->completed += n;
-	ch->aborted += n;
+	ch->errors += failed;
+	ch->aborted += n - failed;
 	spin_unlock_irq(&ch->lock);
 	wake_up_all(&ch->wq);
 	dmaapi_chan_signal(ch, n);
