@@ -33,6 +33,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
+#include "sys_util.h"
 
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 120
@@ -686,22 +687,13 @@ TEST_F(chan, import_dmaapi_dmabuf)
 TEST_F(chan, import_udmabuf)
 {
 	const size_t len = 4096;	/* one page: ranges across its pages wait for split jobs */
-	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = len };
 	uint8_t *q;
-	int ufd, mfd, dfd;
+	int mfd, dfd;
 
-	ufd = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	if (ufd < 0 && errno == ENOENT)
+	dfd = udmabuf_new(len, &mfd);
+	if (dfd == -ENOENT)
 		SKIP(return, "no /dev/udmabuf in this kernel");
-	ASSERT_LE(0, ufd);
-	mfd = memfd_create("dmaapi_chan", MFD_ALLOW_SEALING);
-	ASSERT_LE(0, mfd);
-	ASSERT_EQ(0, ftruncate(mfd, len));
-	ASSERT_EQ(0, fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK));
-	c.memfd = mfd;
-	dfd = ioctl(ufd, UDMABUF_CREATE, &c);
-	ASSERT_LE(0, dfd) TH_LOG("UDMABUF_CREATE: %s", strerror(errno));
-	close(ufd);
+	ASSERT_LE(0, dfd) TH_LOG("udmabuf: %s", strerror(-dfd));
 	q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
 	ASSERT_NE(MAP_FAILED, q);
 	import_jobs(_metadata, self, dfd, q, len);

@@ -169,26 +169,6 @@ static int dma_alloc(int fd, size_t len, struct dma_buf *b)
 	return b->cpu == MAP_FAILED ? -1 : 0;
 }
 
-/* The vector's line of the node's irq_counts, or -1 if none. */
-static long long sysfs_count(const char *bdf, const char *type, unsigned int index)
-{
-	char path[256], t[16], line[128];
-	unsigned long long c;
-	unsigned int i;
-	long long ret = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/misc/dmaapi-%s/irq_counts", bdf);
-	f = fopen(path, "re");
-	if (!f)
-		return -2;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%15s %u %llu", t, &i, &c) == 3 && !strcmp(t, type) && i == index)
-			ret = c;
-	fclose(f);
-	return ret;
-}
-
 FIXTURE(irq) {
 	char bdf[64];
 	char node[128];

@@ -35,21 +35,10 @@
 #include <dmaapi.h>
 
 #include "kselftest_harness.h"
+#include "sys_util.h"
 
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 120
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
 
 static unsigned long read_hex(const char *path)
 {
@@ -62,26 +51,6 @@ static unsigned long read_hex(const char *path)
 		buf[0] = 0;
 	fclose(f);
 	return strtoul(buf, NULL, 16);
-}
-
-/* The node's irq_counts line for (@type, @index), -1 if none, -2 no file. */
-static long long sysfs_count(const char *name, const char *type, unsigned int index)
-{
-	char path[256], t[16], line[128];
-	unsigned long long c;
-	unsigned int i;
-	long long ret = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/misc/dmaapi-%s/irq_counts", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -2;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%15s %u %llu", t, &i, &c) == 3 && !strcmp(t, type) && i == index)
-			ret = c;
-	fclose(f);
-	return ret;
 }
 
 /* Waits up to @ms for @fd to be readable: 0, or -ETIMEDOUT / -errno. */

@@ -12,7 +12,12 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <linux/udmabuf.h>
 
 /* Writes @val to the sysfs (or proc) file @path: 0 or -errno. */
 static inline int write_file(const char *path, const char *val)
@@ -74,6 +79,59 @@ static inline int pages_below(uint8_t *p, size_t len, uint64_t mask)
 			ret = 0;
 	}
 	close(pm);
+	return ret;
+}
+
+/*
+ * A udmabuf of @len bytes over a new sealed memfd, returned in *@mfd (the
+ * CPU's view of the buffer): the dma-buf's fd, or -errno, -ENOENT meaning
+ * the kernel has no /dev/udmabuf.
+ */
+static inline int udmabuf_new(size_t len, int *mfd)
+{
+	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = len };
+	int ufd = open("/dev/udmabuf", O_RDWR | O_CLOEXEC), memfd, dfd, err;
+
+	*mfd = -1;
+	if (ufd < 0)
+		return -errno;
+	memfd = memfd_create("dmaapi_udmabuf", MFD_ALLOW_SEALING);
+	if (memfd < 0 || ftruncate(memfd, len) || fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		err = errno == ENOENT ? EIO : errno;
+		if (memfd >= 0)
+			close(memfd);
+		close(ufd);
+		return -err;
+	}
+	c.memfd = memfd;
+	dfd = ioctl(ufd, UDMABUF_CREATE, &c);
+	err = errno == ENOENT ? EIO : errno;
+	close(ufd);
+	if (dfd < 0) {
+		close(memfd);
+		return -err;
+	}
+	*mfd = memfd;
+	return dfd;
+}
+
+/* The node's irq_counts line for (@type, @index): its count, -1 if none, -2 no file. */
+static inline long long sysfs_count(const char *name, const char *type, unsigned int index)
+{
+	char path[256], t[16], line[128];
+	unsigned long long c;
+	unsigned int i;
+	long long ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/dmaapi-%s/irq_counts", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -2;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%15s %u %llu", t, &i, &c) == 3 && !strcmp(t, type) && i == index)
+			ret = c;
+	fclose(f);
 	return ret;
 }
 
