@@ -18,186 +18,68 @@ struct access_arg {
 
 static volatile uint64_t sink;
 
-static int access_plain_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		sum += x->plain[i & (ACCESS_LEN - 1)];
-	sink = sum;
-	return 0;
-}
-
-static int access_plain_set(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		x->plain[i & (ACCESS_LEN - 1)] = (uint32_t)i;
-	return 0;
-}
-
-static int access_plain_box_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		sum += *x->plain_box;
-	sink = sum;
-	return 0;
-}
-
-static int access_plain_box_write(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-
-	(void)t;
-	for (i = 0; i < n; i++)
-		*x->plain_box = i;
-	return 0;
-}
-
-static int access_array_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-	uint32_t v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_read(x->a, i & (ACCESS_LEN - 1), &v);
-		if (ret)
-			return ret;
-		sum += v;
+/*
+ * The measured loops: @n calls of one operation, each its own function so
+ * that the operation is inlined into its loop and nothing else is timed.
+ * CALL_LOOP stops at the first call that fails; READ_LOOP also sums what
+ * each call left in v, so that the reads cannot be optimised away.
+ */
+#define CALL_LOOP(fn, argtype, call)				\
+	static int fn(void *p, uint64_t n, double *t)		\
+	{							\
+		argtype *x = p;					\
+		uint64_t i;					\
+		int ret;					\
+								\
+		(void)t;					\
+		for (i = 0; i < n; i++) {			\
+			ret = (call);				\
+			if (ret)				\
+				return ret;			\
+		}						\
+		return 0;					\
 	}
-	sink = sum;
-	return 0;
-}
 
-static int access_array_set(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-	uint32_t v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		v = (uint32_t)i;
-		ret = dmaapi_array_set(x->a, i & (ACCESS_LEN - 1), &v);
-		if (ret)
-			return ret;
+#define READ_LOOP(fn, vtype, call)				\
+	static int fn(void *p, uint64_t n, double *t)		\
+	{							\
+		struct access_arg *x = p;			\
+		uint64_t i, sum = 0;				\
+		vtype v;					\
+		int ret;					\
+								\
+		(void)t;					\
+		for (i = 0; i < n; i++) {			\
+			ret = (call);				\
+			if (ret)				\
+				return ret;			\
+			sum += v;				\
+		}						\
+		sink = sum;					\
+		return 0;					\
 	}
-	return 0;
-}
 
-static int access_box_read(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0, v;
-	int ret;
+#define ACCESS_AT(i) ((i) & (ACCESS_LEN - 1))
 
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_box_read(x->b, &v);
-		if (ret)
-			return ret;
-		sum += v;
-	}
-	sink = sum;
-	return 0;
-}
+/* the references: a plain load or store, no call */
+READ_LOOP(access_plain_read, uint32_t, (v = x->plain[ACCESS_AT(i)], 0))
+CALL_LOOP(access_plain_set, struct access_arg, (x->plain[ACCESS_AT(i)] = (uint32_t)i, 0))
+READ_LOOP(access_plain_box_read, uint64_t, (v = *x->plain_box, 0))
+CALL_LOOP(access_plain_box_write, struct access_arg, (*x->plain_box = i, 0))
 
-static int access_box_write(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_box_write(x->b, &i);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
+/* the untyped calls: the element size is the container's */
+READ_LOOP(access_array_read, uint32_t, dmaapi_array_read(x->a, ACCESS_AT(i), &v))
+CALL_LOOP(access_array_set, struct access_arg,
+	  dmaapi_array_set(x->a, ACCESS_AT(i), &(uint32_t){ (uint32_t)i }))
+READ_LOOP(access_box_read, uint64_t, dmaapi_box_read(x->b, &v))
+CALL_LOOP(access_box_write, struct access_arg, dmaapi_box_write(x->b, &i))
 
 /* The typed accessors (DMAAPI_*_GET/PUT): the element type is known here. */
-static int access_array_get(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0;
-	uint32_t v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = DMAAPI_ARRAY_GET(x->a, i & (ACCESS_LEN - 1), &v);
-		if (ret)
-			return ret;
-		sum += v;
-	}
-	sink = sum;
-	return 0;
-}
-
-static int access_array_put(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-	uint32_t v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		v = (uint32_t)i;
-		ret = DMAAPI_ARRAY_PUT(x->a, i & (ACCESS_LEN - 1), &v);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int access_box_get(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i, sum = 0, v;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = DMAAPI_BOX_GET(x->b, &v);
-		if (ret)
-			return ret;
-		sum += v;
-	}
-	sink = sum;
-	return 0;
-}
-
-static int access_box_put(void *p, uint64_t n, double *t)
-{
-	struct access_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = DMAAPI_BOX_PUT(x->b, &i);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
+READ_LOOP(access_array_get, uint32_t, DMAAPI_ARRAY_GET(x->a, ACCESS_AT(i), &v))
+CALL_LOOP(access_array_put, struct access_arg,
+	  DMAAPI_ARRAY_PUT(x->a, ACCESS_AT(i), &(uint32_t){ (uint32_t)i }))
+READ_LOOP(access_box_get, uint64_t, DMAAPI_BOX_GET(x->b, &v))
+CALL_LOOP(access_box_put, struct access_arg, DMAAPI_BOX_PUT(x->b, &i))
 
 static void bench_access_mem(struct dmaapi_device *dev, uint32_t flags, const char *mem)
 {
@@ -268,65 +150,10 @@ struct sync_arg {
 	size_t size;
 };
 
-static int sync_confirm(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_confirm_write_all(x->m);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int sync_prepare(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_prepare_read_all(x->m);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int sync_array_confirm(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_confirm_write(x->a, 0, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int sync_array_prepare(void *p, uint64_t n, double *t)
-{
-	struct sync_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_prepare_read(x->a, 0, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
+CALL_LOOP(sync_confirm, struct sync_arg, dmaapi_map_confirm_write_all(x->m))
+CALL_LOOP(sync_prepare, struct sync_arg, dmaapi_map_prepare_read_all(x->m))
+CALL_LOOP(sync_array_confirm, struct sync_arg, dmaapi_array_confirm_write(x->a, 0, x->size))
+CALL_LOOP(sync_array_prepare, struct sync_arg, dmaapi_array_prepare_read(x->a, 0, x->size))
 
 static int ref_getppid(void *p, uint64_t n, double *t)
 {
@@ -518,35 +345,8 @@ static int copy_plain(void *p, uint64_t n, double *t)
 	return ref_memcpy(p, n, t);
 }
 
-static int copy_array(void *p, uint64_t n, double *t)
-{
-	struct copy_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_array_copy_from_slice(x->a, x->src, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int copy_map(void *p, uint64_t n, double *t)
-{
-	struct copy_arg *x = p;
-	uint64_t i;
-	int ret;
-
-	(void)t;
-	for (i = 0; i < n; i++) {
-		ret = dmaapi_map_copy_from_slice(x->m, x->src, x->size);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
+CALL_LOOP(copy_array, struct copy_arg, dmaapi_array_copy_from_slice(x->a, x->src, x->size))
+CALL_LOOP(copy_map, struct copy_arg, dmaapi_map_copy_from_slice(x->m, x->src, x->size))
 
 static const size_t copy_sizes[] = { 4 * KIB, 64 * KIB, MIB, 4 * MIB };
 
