@@ -35,6 +35,10 @@ fi
 
 cache=${DMAAPI_CACHE:-/var/cache/dmaapi}
 mkdir -p "$cache"
+# One set-up of a cache at a time: a second make (or a helper script) run
+# meanwhile waits here instead of unpacking over the first one's files.
+exec 8>"$cache/.deps.lock"
+flock 8
 
 # The arm guests' busybox.  busybox-static:arm64 (or :armhf) cannot be
 # installed beside the amd64 one (they conflict), so its .deb is fetched and
@@ -74,7 +78,12 @@ fetch_busybox armhf
 src=$cache/linux-source-6.12
 if [ ! -f "$src/.dmaapi-unpacked" ]; then
 	echo "dmaapi: unpacking linux-source-6.12 into $cache" >&2
+	# beside it first, so that an interrupted unpack leaves no half tree
+	rm -rf "$cache"/.linux-source.*
+	tmp=$(mktemp -d "$cache/.linux-source.XXXXXX")
+	tar -C "$tmp" -xf /usr/src/linux-source-6.12.tar.xz
+	touch "$tmp/linux-source-6.12/.dmaapi-unpacked"
 	rm -rf "$src"
-	tar -C "$cache" -xf /usr/src/linux-source-6.12.tar.xz
-	touch "$src/.dmaapi-unpacked"
+	mv "$tmp/linux-source-6.12" "$src"
+	rmdir "$tmp"
 fi
