@@ -32,63 +32,26 @@
 #include <linux/dmaapi.h>
 
 #include "kselftest_harness.h"
+#include "edu.h"
 #include "sys_util.h"
 
 /* See dmaapi_unbind.c: the debug kernels under TCG are ~10x slower. */
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 120
 
-#define EDU_BAR_SIZE 0x100000
-#define EDU_ID 0x00
-#define EDU_LIVENESS 0x04
-#define EDU_IRQ_STATUS 0x24
-#define EDU_IRQ_ACK 0x64
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_CMD_START 0x1
-#define EDU_CMD_TO_RAM 0x2
-#define EDU_CMD_IRQ 0x4
-#define EDU_DMA_IRQ 0x100
-#define EDU_BUF 0x40000
 #define XFER 1024
 #define NXFERS 16
 #define NOBODY 65534
 
 #define EXPECT_ERRNO(e, cmd) ({ ASSERT_EQ(-1, (cmd)); EXPECT_EQ((e), errno); })
 
-static uint32_t rd32(volatile uint8_t *bar, unsigned int reg)
-{
-	return *(volatile uint32_t *)(bar + reg);
-}
-
-static void wr32(volatile uint8_t *bar, unsigned int reg, uint32_t v)
-{
-	*(volatile uint32_t *)(bar + reg) = v;
-}
-
-static void wr64(volatile uint8_t *bar, unsigned int reg, uint64_t v)
-{
-	*(volatile uint64_t *)(bar + reg) = v;
-}
-
-/* Starts one transfer that interrupts on completion. */
-static void edu_start(volatile uint8_t *bar, uint64_t dma, uint32_t len, int to_ram)
-{
-	wr64(bar, EDU_DMA_SRC, to_ram ? EDU_BUF : dma);
-	wr64(bar, EDU_DMA_DST, to_ram ? dma : EDU_BUF);
-	wr64(bar, EDU_DMA_CNT, len);
-	wr64(bar, EDU_DMA_CMD, EDU_CMD_START | EDU_CMD_IRQ | (to_ram ? EDU_CMD_TO_RAM : 0));
-}
-
 /* The interrupt handler's part: ours if the status says DMA, then ack it. */
 static int edu_ack(volatile uint8_t *bar)
 {
-	uint32_t st = rd32(bar, EDU_IRQ_STATUS);
+	uint32_t st = edu_rd32(bar, EDU_REG_IRQ_STATUS);
 
-	wr32(bar, EDU_IRQ_ACK, st);
-	return (st & EDU_DMA_IRQ) && !(rd32(bar, EDU_DMA_CMD) & EDU_CMD_START);
+	edu_wr32(bar, EDU_REG_IRQ_ACK, st);
+	return (st & EDU_IRQ_DMA) && !(edu_rd32(bar, EDU_REG_DMA_CMD) & EDU_CMD_START);
 }
 
 static int get_irq_info(int fd, uint32_t type, struct dmaapi_irq_info *info)
@@ -191,8 +154,8 @@ FIXTURE_SETUP(irq)
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", self->node, strerror(errno));
 	self->bar = map_bar0(self->fd);
 	ASSERT_NE(MAP_FAILED, self->bar) TH_LOG("BAR0 through the node: %s", strerror(errno));
-	ASSERT_EQ(0xed, rd32(self->bar, EDU_ID) & 0xff);
-	wr32(self->bar, EDU_IRQ_ACK, rd32(self->bar, EDU_IRQ_STATUS));
+	ASSERT_EQ(0xed, edu_rd32(self->bar, EDU_REG_ID) & 0xff);
+	edu_wr32(self->bar, EDU_REG_IRQ_ACK, edu_rd32(self->bar, EDU_REG_IRQ_STATUS));
 	ASSERT_EQ(0, dma_alloc(self->fd, 2 * XFER, &self->buf));
 }
 
@@ -259,7 +222,7 @@ static void dma_with_irq(struct __test_metadata *_metadata, FIXTURE_DATA(irq) *s
 			memset(self->buf.cpu, 0x40 + i, XFER);
 			memset(self->buf.cpu + XFER, 0, XFER);
 		}
-		edu_start(self->bar, self->buf.dma + (to_ram ? XFER : 0), XFER, to_ram);
+		edu_start(self->bar, self->buf.dma + (to_ram ? XFER : 0), 0, XFER, to_ram, EDU_CMD_IRQ);
 		if (use_eventfd) {
 			ASSERT_EQ(sizeof(v), read(efd, &v, sizeof(v)));
 			EXPECT_EQ(1, v) TH_LOG("transfer %d: %llu interrupts", i,
@@ -329,14 +292,14 @@ TEST_F(irq, intx_masked_until_unmask)
 
 	ifd = irq_attach(self->fd, DMAAPI_IRQ_INTX, 0, efd);
 	ASSERT_LE(0, ifd);
-	edu_start(self->bar, self->buf.dma, XFER, 0);
+	edu_start(self->bar, self->buf.dma, 0, XFER, false, EDU_CMD_IRQ);
 	pfd = (struct pollfd){ .fd = efd, .events = POLLIN };
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
 	ASSERT_EQ(sizeof(v), read(efd, &v, sizeof(v)));
 	ASSERT_TRUE(edu_ack(self->bar));
 
 	/* masked: the second completion is not delivered */
-	edu_start(self->bar, self->buf.dma, XFER, 0);
+	edu_start(self->bar, self->buf.dma, 0, XFER, false, EDU_CMD_IRQ);
 	EXPECT_EQ(0, poll(&pfd, 1, 500));
 	EXPECT_EQ(1, sysfs_count(self->bdf, "intx", 0));
 	/* the unmask finds it pending and delivers it */
@@ -415,17 +378,17 @@ TEST_F(irq, regions_match_resource0)
 	ASSERT_NE(MAP_FAILED, res0);
 	close(rfd);
 
-	EXPECT_EQ(rd32(res0, EDU_ID), rd32(self->bar, EDU_ID));
+	EXPECT_EQ(edu_rd32(res0, EDU_REG_ID), edu_rd32(self->bar, EDU_REG_ID));
 	for (uint32_t i = 1, v; i <= 32; i++) {
 		v = 0x9e3779b9U * i;
-		wr32(self->bar, EDU_LIVENESS, v);
-		ASSERT_EQ(~v, rd32(res0, EDU_LIVENESS));
-		wr32(res0, EDU_LIVENESS, v);
-		ASSERT_EQ(~v, rd32(self->bar, EDU_LIVENESS));
+		edu_wr32(self->bar, EDU_REG_LIVENESS, v);
+		ASSERT_EQ(~v, edu_rd32(res0, EDU_REG_LIVENESS));
+		edu_wr32(res0, EDU_REG_LIVENESS, v);
+		ASSERT_EQ(~v, edu_rd32(self->bar, EDU_REG_LIVENESS));
 	}
 	/* the DMA registers too, at their offsets */
-	wr64(self->bar, EDU_DMA_SRC, 0x1234000);
-	EXPECT_EQ(0x1234000, rd32(res0, EDU_DMA_SRC));
+	edu_wr64(self->bar, EDU_REG_DMA_SRC, 0x1234000);
+	EXPECT_EQ(0x1234000, edu_rd32(res0, EDU_REG_DMA_SRC));
 	munmap((void *)res0, EDU_BAR_SIZE);
 
 	EXPECT_EQ(0, probe_read(self->bar));
@@ -476,10 +439,10 @@ TEST_F(irq, nonroot_drives_edu)
 			_exit(15);
 		memset(b.cpu, 0x5a, XFER);
 		memset(b.cpu + XFER, 0, XFER);
-		edu_start(bar, b.dma, XFER, 0);
+		edu_start(bar, b.dma, 0, XFER, false, EDU_CMD_IRQ);
 		if (read(ifd, &v, sizeof(v)) != sizeof(v) || v != 1 || !edu_ack(bar))
 			_exit(16);
-		edu_start(bar, b.dma + XFER, XFER, 1);
+		edu_start(bar, b.dma + XFER, 0, XFER, true, EDU_CMD_IRQ);
 		if (read(ifd, &v, sizeof(v)) != sizeof(v) || v != 2 || !edu_ack(bar))
 			_exit(17);
 		if (memcmp(b.cpu, b.cpu + XFER, XFER))
@@ -519,7 +482,7 @@ TEST_F(irq, close_detaches)
 	/* INTx works after MSI was given back */
 	ifd2 = irq_attach(self->fd, DMAAPI_IRQ_INTX, 0, -1);
 	ASSERT_LE(0, ifd2);
-	edu_start(self->bar, self->buf.dma, XFER, 0);
+	edu_start(self->bar, self->buf.dma, 0, XFER, false, EDU_CMD_IRQ);
 	ASSERT_EQ(sizeof(v), read(ifd2, &v, sizeof(v)));
 	EXPECT_EQ(1, v);
 	EXPECT_TRUE(edu_ack(self->bar));

@@ -12,15 +12,6 @@
 
 #include "edu.h"
 
-#define EDU_BAR_SIZE 0x100000
-#define EDU_REG_ID 0x00
-#define EDU_REG_DMA_SRC 0x80
-#define EDU_REG_DMA_DST 0x88
-#define EDU_REG_DMA_CNT 0x90
-#define EDU_REG_DMA_CMD 0x98
-#define EDU_CMD_START 0x1
-#define EDU_CMD_TO_RAM 0x2
-#define EDU_BUF_BASE 0x40000
 
 static unsigned long read_hex(const char *dir, const char *name)
 {
@@ -68,16 +59,6 @@ int edu_find(char *bdf, unsigned int len)
 	return 0;
 }
 
-static inline uint32_t rd32(struct edu *e, unsigned int reg)
-{
-	return *(volatile uint32_t *)(e->bar + reg);
-}
-
-static inline void wr64(struct edu *e, unsigned int reg, uint64_t v)
-{
-	*(volatile uint64_t *)(e->bar + reg) = v;
-}
-
 int edu_open(struct edu *e, const char *bdf)
 {
 	char path[512];
@@ -102,7 +83,7 @@ int edu_open(struct edu *e, const char *bdf)
 	if (p == MAP_FAILED)
 		return ret;
 	e->bar = p;
-	if ((rd32(e, EDU_REG_ID) & 0xff) != 0xed) {
+	if ((edu_rd32(e->bar, EDU_REG_ID) & 0xff) != 0xed) {
 		edu_close(e);
 		return -ENODEV;
 	}
@@ -123,12 +104,9 @@ int edu_dma(struct edu *e, uint64_t dma, uint32_t off, uint32_t len, bool to_ram
 
 	if (!len || len > EDU_MAX_XFER || off > EDU_BUF_USABLE - len)
 		return -EINVAL;
-	wr64(e, EDU_REG_DMA_SRC, to_ram ? EDU_BUF_BASE + off : dma);
-	wr64(e, EDU_REG_DMA_DST, to_ram ? dma : EDU_BUF_BASE + off);
-	wr64(e, EDU_REG_DMA_CNT, len);
-	wr64(e, EDU_REG_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
+	edu_start(e->bar, dma, off, len, to_ram, 0);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (rd32(e, EDU_REG_DMA_CMD) & EDU_CMD_START) {
+	while (edu_rd32(e->bar, EDU_REG_DMA_CMD) & EDU_CMD_START) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec > 10)
 			return -ETIMEDOUT;

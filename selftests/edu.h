@@ -17,6 +17,52 @@
 #define EDU_BUF_USABLE 4095
 #define EDU_MAX_XFER 2048
 
+/* BAR0, as QEMU's docs/specs/edu.rst describes it */
+#define EDU_BAR_SIZE 0x100000
+#define EDU_REG_ID 0x00
+#define EDU_REG_LIVENESS 0x04
+#define EDU_REG_IRQ_STATUS 0x24
+#define EDU_REG_IRQ_RAISE 0x60
+#define EDU_REG_IRQ_ACK 0x64
+#define EDU_REG_DMA_SRC 0x80
+#define EDU_REG_DMA_DST 0x88
+#define EDU_REG_DMA_CNT 0x90
+#define EDU_REG_DMA_CMD 0x98
+#define EDU_CMD_START 0x1
+#define EDU_CMD_TO_RAM 0x2
+#define EDU_CMD_IRQ 0x4	/* raise an interrupt when the transfer ends */
+#define EDU_IRQ_DMA 0x100	/* the status bit of that interrupt */
+#define EDU_BUF_BASE 0x40000	/* the device buffer's DMA address, for the device */
+
+static inline uint32_t edu_rd32(volatile uint8_t *bar, unsigned int reg)
+{
+	return *(volatile uint32_t *)(bar + reg);
+}
+
+static inline void edu_wr32(volatile uint8_t *bar, unsigned int reg, uint32_t v)
+{
+	*(volatile uint32_t *)(bar + reg) = v;
+}
+
+static inline void edu_wr64(volatile uint8_t *bar, unsigned int reg, uint64_t v)
+{
+	*(volatile uint64_t *)(bar + reg) = v;
+}
+
+/*
+ * Starts one transfer of @len bytes between DMA address @dma and offset @off
+ * of the device buffer (@to_ram: toward @dma); @cmd_extra is 0 or
+ * EDU_CMD_IRQ.  Does not wait.
+ */
+static inline void edu_start(volatile uint8_t *bar, uint64_t dma, uint32_t off, uint32_t len,
+			     bool to_ram, uint32_t cmd_extra)
+{
+	edu_wr64(bar, EDU_REG_DMA_SRC, to_ram ? EDU_BUF_BASE + off : dma);
+	edu_wr64(bar, EDU_REG_DMA_DST, to_ram ? dma : EDU_BUF_BASE + off);
+	edu_wr64(bar, EDU_REG_DMA_CNT, len);
+	edu_wr64(bar, EDU_REG_DMA_CMD, EDU_CMD_START | cmd_extra | (to_ram ? EDU_CMD_TO_RAM : 0));
+}
+
 struct edu {
 	char bdf[32];
 	volatile uint8_t *bar;

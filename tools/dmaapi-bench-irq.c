@@ -31,6 +31,7 @@
  * row checks the data a transfer moved and says n/a when it did not arrive.
  */
 #include "dmaapi-bench.h"
+#include "edu.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -39,18 +40,6 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 
-#define EDU_BAR_SIZE 0x100000
-#define EDU_IRQ_STATUS 0x24
-#define EDU_IRQ_RAISE 0x60
-#define EDU_IRQ_ACK 0x64
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_CMD_START 0x1
-#define EDU_CMD_TO_RAM 0x2
-#define EDU_CMD_IRQ 0x4
-#define EDU_BUF 0x40000
 #define EDU_XFER 1024
 #define PCI_COMMAND_HIGH 5	/* config byte with INTx-disable (bit 2) */
 #define PCI_CMD_INTX_DISABLE_HIGH 0x4
@@ -78,29 +67,6 @@ struct irq_path {
 	uint64_t dma, dma_check;
 };
 
-static uint32_t rd32(volatile uint8_t *bar, unsigned int reg)
-{
-	return *(volatile uint32_t *)(bar + reg);
-}
-
-static void wr32(volatile uint8_t *bar, unsigned int reg, uint32_t v)
-{
-	*(volatile uint32_t *)(bar + reg) = v;
-}
-
-static void wr64(volatile uint8_t *bar, unsigned int reg, uint64_t v)
-{
-	*(volatile uint64_t *)(bar + reg) = v;
-}
-
-static void edu_dma(volatile uint8_t *bar, uint64_t dma, uint32_t len, bool to_ram)
-{
-	wr64(bar, EDU_DMA_SRC, to_ram ? EDU_BUF : dma);
-	wr64(bar, EDU_DMA_DST, to_ram ? dma : EDU_BUF);
-	wr64(bar, EDU_DMA_CNT, len);
-	wr64(bar, EDU_DMA_CMD, EDU_CMD_START | EDU_CMD_IRQ | (to_ram ? EDU_CMD_TO_RAM : 0));
-}
-
 /*
  * Waits for one interrupt, then acknowledges it in the device (and for UIO
  * and the eventfd re-arms the line: the irq fd re-arms in its next read).
@@ -124,7 +90,7 @@ static int wait_irq(struct irq_path *p, double *woken)
 	if (n != (p->kind == W_UIO ? 4 : 8))
 		return -EIO;
 	p->irqs++;
-	wr32(p->bar, EDU_IRQ_ACK, rd32(p->bar, EDU_IRQ_STATUS));
+	edu_wr32(p->bar, EDU_REG_IRQ_ACK, edu_rd32(p->bar, EDU_REG_IRQ_STATUS));
 	if (p->kind == W_EVENTFD) {
 		v64 = 1;
 		p->syscalls++;
@@ -220,7 +186,7 @@ static double wakeup_once(struct irq_path *p)
 		sched_yield();
 	}
 	p->t_raise = now_ns();
-	wr32(p->bar, EDU_IRQ_RAISE, 1);
+	edu_wr32(p->bar, EDU_REG_IRQ_RAISE, 1);
 	ret = sem_wait_ms(&p->handled, WAIT_MS);
 	if (ret)
 		return ret;
@@ -290,7 +256,7 @@ static int dma_measure(struct irq_path *p, struct stat3 *s)
 		for (i = 0; i < DMA_PER_RUN; i++) {
 			double t0 = thread_cpu_ns();
 
-			edu_dma(p->bar, p->dma, EDU_XFER, false);
+			edu_start(p->bar, p->dma, 0, EDU_XFER, false, EDU_CMD_IRQ);
 			ret = wait_irq(p, NULL);
 			if (ret)
 				return ret;
@@ -313,13 +279,13 @@ static int dma_check(struct irq_path *p, uint8_t *cpu)
 		cpu[i] = (uint8_t)(i * 7 + 3);
 		cpu[EDU_XFER + i] = 0;
 	}
-	edu_dma(p->bar, p->dma, EDU_XFER, false);
+	edu_start(p->bar, p->dma, 0, EDU_XFER, false, EDU_CMD_IRQ);
 	ret = wait_ready(p->wait_fd);
 	if (!ret)
 		ret = wait_irq(p, NULL);
 	if (ret)
 		return ret;
-	edu_dma(p->bar, p->dma + EDU_XFER, EDU_XFER, true);
+	edu_start(p->bar, p->dma + EDU_XFER, 0, EDU_XFER, true, EDU_CMD_IRQ);
 	ret = wait_ready(p->wait_fd);
 	if (!ret)
 		ret = wait_irq(p, NULL);
@@ -355,7 +321,7 @@ static void measure_path(struct irq_path *p, uint8_t *cpu, struct stat3 *wake,
 	/* stop the waiter: one more interrupt if it still waits */
 	p->stop = 1;
 	if (!p->error) {
-		wr32(p->bar, EDU_IRQ_RAISE, 1);
+		edu_wr32(p->bar, EDU_REG_IRQ_RAISE, 1);
 		if (sem_wait_ms(&p->handled, WAIT_MS) || p->error) {
 			/* no interrupt came: it is blocked in read(), a cancellation point */
 			pthread_cancel(p->thread);
