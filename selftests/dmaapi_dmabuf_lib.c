@@ -94,18 +94,6 @@ struct edu_dev {
 	bool bound_here;	/* we bound it to dmaapi: unbind it after */
 };
 
-static int write_sysfs(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* The first edu device other than @not, or -1. */
 static int other_edu(const char *not, char *bdf, size_t len)
 {
@@ -152,25 +140,17 @@ static int edu_bind(struct edu_dev *e)
 	snprintf(p, sizeof(p), "/dev/dmaapi-%s", e->bdf);
 	if (!access(p, F_OK))
 		return 0;
-	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/driver_override", e->bdf);
-	if (write_sysfs(p, "dmaapi"))
-		return -1;
 	e->bound_here = true;
-	if (write_sysfs("/sys/bus/pci/drivers_probe", e->bdf))
+	if (dev_rebind("pci", e->bdf, "dmaapi"))
 		return -1;
-	snprintf(p, sizeof(p), "/dev/dmaapi-%s", e->bdf);
 	return access(p, F_OK);
 }
 
 static void edu_unbind(struct edu_dev *e)
 {
-	char p[160];
-
 	if (!e->bound_here)
 		return;
-	write_sysfs("/sys/bus/pci/drivers/dmaapi/unbind", e->bdf);
-	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/driver_override", e->bdf);
-	write_sysfs(p, "\n");
+	dev_rebind("pci", e->bdf, "");
 	e->bound_here = false;
 }
 

@@ -208,9 +208,7 @@ FIXTURE_SETUP(irq_msix)
 		SKIP(return, "no NVMe controller (the x86 cells add QEMU's nvme for MSI-X)");
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", self->bdf);
 	ASSERT_NE(0, access(path, F_OK)) TH_LOG("%s is held by a driver", self->bdf);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", self->bdf);
-	ASSERT_EQ(0, write_file(path, "dmaapi"));
-	ASSERT_EQ(0, write_file("/sys/bus/pci/drivers_probe", self->bdf));
+	ASSERT_EQ(0, dev_rebind("pci", self->bdf, "dmaapi"));
 	self->bound = true;
 	snprintf(node, sizeof(node), "/dev/dmaapi-%s", self->bdf);
 	ASSERT_EQ(0, access(node, F_OK)) TH_LOG("binding %s to dmaapi made no node", self->bdf);
@@ -231,8 +229,6 @@ FIXTURE_SETUP(irq_msix)
 
 FIXTURE_TEARDOWN(irq_msix)
 {
-	char path[512];
-
 	if (self->bar) {
 		wr32(self->bar, NVME_CC, 0);	/* controller reset: no more DMA */
 		nvme_wait_csts(self->bar, 0, 2000);
@@ -245,11 +241,8 @@ FIXTURE_TEARDOWN(irq_msix)
 	dmaapi_box_free(self->cq);
 	dmaapi_box_free(self->sq);
 	dmaapi_device_close(self->dev);
-	if (self->bound) {
-		write_file("/sys/bus/pci/drivers/dmaapi/unbind", self->bdf);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", self->bdf);
-		write_file(path, "\n");
-	}
+	if (self->bound)
+		dev_rebind("pci", self->bdf, "");
 }
 
 TEST_F(irq_msix, identify_completes_by_msix)
@@ -391,25 +384,20 @@ FIXTURE_SETUP(irq_dt)
 
 FIXTURE_TEARDOWN(irq_dt)
 {
-	char path[256];
-
 	if (self->regs && self->bound)
 		wr32(self->regs, PL031_IMSC, 0);
 	if (self->regs)
 		dmaapi_regs_unmap(self->regs, self->len);
 	dmaapi_irq_detach(self->irq);
 	dmaapi_device_close(self->dev);
-	if (self->bound)
-		write_file("/sys/bus/platform/drivers/dmaapi/unbind", PL031_NAME);
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/driver_override", PL031_NAME);
-	write_file(path, "\n");
+	/* unbound from dmaapi (if the test got that far), override cleared */
+	dev_rebind("platform", PL031_NAME, "");
 }
 
 TEST_F(irq_dt, pl031_match_interrupt)
 {
 	struct dmaapi_regs_info ri;
 	unsigned int count;
-	char path[256];
 	volatile void *regs;
 	uint64_t irqs = 0;
 	long clk0;
@@ -417,9 +405,7 @@ TEST_F(irq_dt, pl031_match_interrupt)
 
 	clk0 = clk_enable_count();
 	ASSERT_LE(0, clk0) TH_LOG("no %s (debugfs, COMMON_CLK)", PL031_CLK);
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/driver_override", PL031_NAME);
-	ASSERT_EQ(0, write_file(path, "dmaapi"));
-	ASSERT_EQ(0, write_file("/sys/bus/platform/drivers_probe", PL031_NAME));
+	ASSERT_EQ(0, dev_rebind("platform", PL031_NAME, "dmaapi"));
 	self->bound = true;
 	ASSERT_EQ(0, access("/dev/dmaapi-" PL031_NAME, F_OK))
 		TH_LOG("binding %s to dmaapi made no node", PL031_NAME);

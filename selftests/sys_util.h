@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small system helpers the test programs share: a sysfs write, a probe of
- * whether a mapping still reads, and where user pages lie physically.
+ * Small system helpers the test programs and dmaapi-bench share: a sysfs
+ * write, a driver rebind, a probe of whether a mapping still reads, where
+ * user pages lie physically, a udmabuf, a node's interrupt counts.
  */
 #ifndef DMAAPI_SYS_UTIL_H
 #define DMAAPI_SYS_UTIL_H
@@ -30,6 +31,30 @@ static inline int write_file(const char *path, const char *val)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/*
+ * Gives device @name of bus @bus ("pci", "platform") to @driver through
+ * driver_override, unbinding it from the driver it has first; @driver ""
+ * leaves it unbound and clears the override.  0 or -errno.
+ */
+static inline int dev_rebind(const char *bus, const char *name, const char *driver)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver/unbind", bus, name);
+	if (access(path, F_OK) == 0) {
+		ret = write_file(path, name);
+		if (ret)
+			return ret;
+	}
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override", bus, name);
+	ret = write_file(path, *driver ? driver : "\n");
+	if (ret || !*driver)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers_probe", bus);
+	return write_file(path, name);
 }
 
 static sigjmp_buf sys_util_fault_jmp;

@@ -344,37 +344,6 @@ static void measure_path(struct irq_path *p, uint8_t *cpu, struct stat3 *wake,
 		set_na(xfer, "%s", strerror(-ret));
 }
 
-static int write_sysfs(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Binds PCI device @bdf to @driver through driver_override. */
-static int irq_rebind(const char *bdf, const char *driver)
-{
-	char path[PATH_MAX];
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-	ret = write_sysfs(path, driver);
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-	if (access(path, F_OK) == 0) {
-		ret = write_sysfs(path, bdf);
-		if (ret)
-			return ret;
-	}
-	return write_sysfs("/sys/bus/pci/drivers_probe", bdf);
-}
-
 struct irq_results {
 	struct stat3 wake, xfer;
 	char calls[16];
@@ -528,7 +497,7 @@ struct dmaapi_device *bench_irq(struct dmaapi_device *dev)
 	/* every file of the node closed: the device changes drivers */
 	dmaapi_device_close(dev);
 	run_dmaapi(bdf, bits, ours);
-	ret = irq_rebind(bdf, "uio_pci_generic");
+	ret = dev_rebind("pci", bdf, "uio_pci_generic");
 	if (ret) {
 		set_na(&uio.wake, "binding uio_pci_generic: %s", strerror(-ret));
 		set_na(&uio.xfer, "binding uio_pci_generic: %s", strerror(-ret));
@@ -536,7 +505,7 @@ struct dmaapi_device *bench_irq(struct dmaapi_device *dev)
 	} else {
 		run_uio(bdf, bits, &uio);
 	}
-	ret = irq_rebind(bdf, "dmaapi");
+	ret = dev_rebind("pci", bdf, "dmaapi");
 	if (ret)
 		fatal("binding %s back to dmaapi: %s", bdf, strerror(-ret));
 

@@ -56,37 +56,6 @@ static int map_unmap(void *p, uint64_t n, double *t)
 
 static const size_t map_sizes[] = { 4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, MIB, 4 * MIB };
 
-static int write_sysfs(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-/* Bind PCI device @bdf to @driver through driver_override. */
-static int pci_rebind(const char *bdf, const char *driver)
-{
-	char path[PATH_MAX];
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-	ret = write_sysfs(path, driver);
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-	if (access(path, F_OK) == 0) {
-		ret = write_sysfs(path, bdf);
-		if (ret)
-			return ret;
-	}
-	return write_sysfs("/sys/bus/pci/drivers_probe", bdf);
-}
-
 static bool is_pci_name(const char *name)
 {
 	char path[PATH_MAX];
@@ -120,7 +89,7 @@ static void kernel_map_bench(struct stat3 *out, size_t nsizes)
 			set_na(&out[i], "needs a PCI device (--device)");
 		return;
 	}
-	ret = pci_rebind(bdf, MAP_BENCH_DRIVER);
+	ret = dev_rebind("pci", bdf, MAP_BENCH_DRIVER);
 	fd = ret ? -1 : open(MAP_BENCH_DEBUGFS, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		int err = ret ? -ret : errno;
@@ -159,7 +128,7 @@ static void kernel_map_bench(struct stat3 *out, size_t nsizes)
 	}
 	if (fd >= 0)
 		close(fd);
-	ret = pci_rebind(bdf, "dmaapi");
+	ret = dev_rebind("pci", bdf, "dmaapi");
 	if (ret)
 		fatal("binding %s back to dmaapi: %s", bdf, strerror(-ret));
 }

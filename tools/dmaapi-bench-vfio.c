@@ -15,37 +15,6 @@
 
 #define VFIO_IOVA (1ULL << 30)	/* where the buffer goes: any free IOVA */
 
-static int vfio_write_sysfs(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-/* Give PCI device @bdf to @driver ("" : to none) through driver_override. */
-static int vfio_rebind(const char *bdf, const char *driver)
-{
-	char path[PATH_MAX];
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-	if (access(path, F_OK) == 0) {
-		ret = vfio_write_sysfs(path, bdf);
-		if (ret)
-			return ret;
-	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-	ret = vfio_write_sysfs(path, *driver ? driver : "\n");
-	if (ret || !*driver)
-		return ret;
-	return vfio_write_sysfs("/sys/bus/pci/drivers_probe", bdf);
-}
-
 static unsigned long read_hex(const char *dir, const char *file)
 {
 	char path[PATH_MAX], buf[32] = "";
@@ -166,7 +135,7 @@ static int vfio_open(const char *bdf, int *container, int *group, char *why, siz
 		snprintf(why, len, "no vfio-pci in this kernel");
 		return -ENODEV;
 	}
-	ret = vfio_rebind(bdf, "vfio-pci");
+	ret = dev_rebind("pci", bdf, "vfio-pci");
 	if (ret) {
 		snprintf(why, len, "binding %s to vfio-pci: %s", bdf, strerror(-ret));
 		return ret;
@@ -239,7 +208,7 @@ void bench_map_vfio(void)
 	if (container >= 0)
 		close(container);
 	if (bound) {
-		ret = vfio_rebind(twin, "");
+		ret = dev_rebind("pci", twin, "");
 		if (ret)
 			fprintf(stderr, "dmaapi-bench: unbinding %s from vfio-pci: %s\n", twin,
 				strerror(-ret));

@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys_util.h"	/* selftests/: write_file, dev_rebind */
+
 #define KIB ((size_t)1024)
 #define MIB ((size_t)1024 * 1024)
 #define MAX_RUNS 64
