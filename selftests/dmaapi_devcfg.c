@@ -50,14 +50,6 @@
 /* the device buffer: [0, 2048) work area */
 #define XFER 2048
 
-static uint64_t edu_mask(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-	unsigned int bits = s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-
-	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
-}
-
 static int set_mask(int fd, uint64_t mask)
 {
 	struct dmaapi_set_mask m = { .size = sizeof(m), .mask = mask };

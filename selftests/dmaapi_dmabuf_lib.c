@@ -43,14 +43,6 @@
 #define MAXSEG 64
 #define BEYOND_MASK "the dma-buf's pages lie above the edu device's DMA mask and neither an IOMMU nor swiotlb=force reaches them"
 
-static uint64_t edu_mask(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-	unsigned int bits = s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-
-	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
-}
-
 static void fill(void *p, size_t n, unsigned int seed)
 {
 	uint8_t *b = p;

@@ -97,14 +97,6 @@ static int expect_coherent(const char *key)
 	return -1;
 }
 
-static uint64_t edu_mask(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-	unsigned int bits = s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-
-	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
-}
-
 FIXTURE(dmabuf_sync) {
 	struct dmaapi_device *exp, *edu;
 	struct dmaapi_array *a;

@@ -34,13 +34,6 @@
 /* Device buffer offsets: [0, 2048) is the work area, [2048, 4095) scratch. */
 #define SCRATCH 2048
 
-static unsigned int edu_mask_bits(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-
-	return s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-}
-
 static bool cell_forces_bounce(void)
 {
 	const char *s = getenv("DMAAPI_CELL");

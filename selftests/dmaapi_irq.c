@@ -102,14 +102,6 @@ static volatile uint8_t *map_bar0(int fd)
 	return p;
 }
 
-static uint64_t edu_mask(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-	unsigned int bits = s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-
-	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
-}
-
 struct dma_buf {
 	uint32_t handle;
 	uint64_t dma;

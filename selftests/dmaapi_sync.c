@@ -155,13 +155,6 @@ struct tdev {
 	uint64_t mask;
 };
 
-static unsigned int edu_mask_bits(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-
-	return s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-}
-
 /* Parses DMAAPI_EXPECT_COHERENT; returns the count, or -1 if it is unset. */
 static int expected_devices(struct tdev *d, int max)
 {

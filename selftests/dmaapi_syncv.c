@@ -39,13 +39,6 @@
 #define PAGES 2
 #define PEEK 2048	/* the coherent buffer the device's buffer is read into */
 
-static unsigned int edu_mask_bits(void)
-{
-	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
-
-	return s ? (unsigned int)strtoul(s, NULL, 0) : 28;
-}
-
 FIXTURE(syncv) {
 	struct edu edu;
 	int fd;

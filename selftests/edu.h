@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define EDU_VENDOR 0x1234
 #define EDU_DEVICE 0x11e8
@@ -61,6 +62,25 @@ static inline void edu_start(volatile uint8_t *bar, uint64_t dma, uint32_t off, 
 	edu_wr64(bar, EDU_REG_DMA_DST, to_ram ? dma : EDU_BUF_BASE + off);
 	edu_wr64(bar, EDU_REG_DMA_CNT, len);
 	edu_wr64(bar, EDU_REG_DMA_CMD, EDU_CMD_START | cmd_extra | (to_ram ? EDU_CMD_TO_RAM : 0));
+}
+
+/*
+ * The address bits the edu device under test reaches: $DMAAPI_EDU_MASK_BITS
+ * (tools/vm/run sets it where it gives the device another dma_mask), else
+ * the stock device's 28.
+ */
+static inline unsigned int edu_mask_bits(void)
+{
+	const char *s = getenv("DMAAPI_EDU_MASK_BITS");
+
+	return s ? (unsigned int)strtoul(s, NULL, 0) : 28;
+}
+
+static inline uint64_t edu_mask(void)
+{
+	unsigned int bits = edu_mask_bits();
+
+	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
 }
 
 struct edu {
