@@ -201,12 +201,20 @@ make_initramfs() {
 	cp "$TOP"/tools/vm/guest/* "$root/dmaapi/"
 	rm -f "$root/dmaapi/init"
 	cp "$module" "$root/dmaapi/dmaapi.ko"
-	make -s -C "${USERSPACE:-$TOP}/selftests" ${USERSPACE_MAKE[@]+"${USERSPACE_MAKE[@]}"} install \
-		INSTALL_PATH="$root/dmaapi/tests" >&2
-	if [ -f "${USERSPACE:-$TOP}/tools/Makefile" ]; then
-		make -s -C "${USERSPACE:-$TOP}/tools" ${USERSPACE_MAKE[@]+"${USERSPACE_MAKE[@]}"} install-guest \
-			GUEST_DIR="$root/dmaapi/tools" >&2
-	fi
+	mkdir -p "${OUT:-$TOP/out}"
+	# One build of a userspace tree at a time: two cells starting together
+	# (the matrix runs two) would otherwise both link the same programs, and
+	# one could copy a program the other is still writing (seen: a test
+	# installed without its execute bit, "Permission denied" in the guest).
+	(
+		flock 9
+		make -s -C "${USERSPACE:-$TOP}/selftests" ${USERSPACE_MAKE[@]+"${USERSPACE_MAKE[@]}"} install \
+			INSTALL_PATH="$root/dmaapi/tests" >&2
+		if [ -f "${USERSPACE:-$TOP}/tools/Makefile" ]; then
+			make -s -C "${USERSPACE:-$TOP}/tools" ${USERSPACE_MAKE[@]+"${USERSPACE_MAKE[@]}"} install-guest \
+				GUEST_DIR="$root/dmaapi/tools" >&2
+		fi
+	) 9>"${OUT:-$TOP/out}/.userspace-build.lock"
 	add_guest_modules "$root/dmaapi/modules" vgem
 	printf '%s\n' "$cmd" >"$root/dmaapi/cmd"
 	cp "$celldir/suite" "$root/dmaapi/suite"
@@ -489,7 +497,9 @@ make_versal_dtb() {
 		return 1
 	}
 	dts=$(dtc -q -I dtb -O dts "$out.orig") || return 1
-	printf '%s\n' "$dts" | grep -q '^	dma@ffa80000 {' || {
+	# not through a pipe: under pipefail, grep -q leaving at the first match
+	# can fail the writer with SIGPIPE (seen on a loaded host)
+	grep -q '^	dma@ffa80000 {' <<<"$dts" || {
 		echo "vm: no ZDMA channel dma@ffa80000 in the versal board's tree" >&2
 		return 1
 	}
