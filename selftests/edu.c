@@ -12,7 +12,6 @@
 
 #include "edu.h"
 
-
 static unsigned long read_hex(const char *dir, const char *name)
 {
 	char path[512], buf[32] = "";
