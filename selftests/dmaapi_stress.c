@@ -177,6 +177,15 @@ static void remember(struct worker *w, uint32_t h)
 	w->handles[pick(&w->seed, 64)] = h;
 }
 
+/*
+ * Allocations past this are never kept: freed, and unmapped, before the
+ * worker goes on.  Kept ones (up to max_handles a file, until a random FREE
+ * or the process's end) add up to more than a 1 GiB guest has: seen as the
+ * OOM killer, which cannot tell the holder (the memory is the module's, not
+ * the process's), ending the test runner.
+ */
+#define BIG_ALLOC (1UL << 20)
+
 static void try_mmap(struct worker *w, int fd, const struct dmaapi_alloc *a, bool fresh)
 {
 	uint64_t *s = &w->seed;
@@ -206,7 +215,7 @@ static void try_mmap(struct worker *w, int fd, const struct dmaapi_alloc *a, boo
 		do_ioctl(fd, DMAAPI_IOCTL_FREE, &f);
 		p[0] = 1;
 	}
-	if (pick(s, 4))
+	if (pick(s, 4) || a->length > BIG_ALLOC)
 		munmap(p, len);	/* else left for close/exit to clean up */
 }
 
@@ -264,9 +273,15 @@ static void one_op(struct worker *w)
 			return;
 		}
 		if (!do_ioctl(fd, cmd, &u)) {
-			remember(w, u.alloc.handle);
 			if (pick(s, 2))
 				try_mmap(w, fd, &u.alloc, false);
+			if (u.alloc.length > BIG_ALLOC) {
+				struct dmaapi_free f = { .size = sizeof(f), .handle = u.alloc.handle };
+
+				do_ioctl(fd, DMAAPI_IOCTL_FREE, &f);
+			} else {
+				remember(w, u.alloc.handle);
+			}
 		}
 		return;
 	case 4:
