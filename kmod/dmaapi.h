@@ -33,6 +33,8 @@
  *   mmap_lock (held by the core around ->mmap and vm_ops->close)
  *     dev->mmap_sem (rwsem: ->mmap against removal)
  *       ctx->mms_lock, dev->bufs_lock (spinlocks)
+ *   mmap_lock, i_mmap_rwsem, page locks (around MMU notifier invalidations)
+ *     regcache->lock (spinlock, innermost: dmaapi_regcache.c)
  * Removal waits for every ctx->lock, so nothing that userspace can make
  * block holds it: no user copy and no pin runs under it (dmaapi_ioctl.c).
  * ->mmap never takes ctx->lock either: it is called with the mmap_lock.
@@ -61,6 +63,7 @@
 #include <linux/rwsem.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
+#include <linux/sysfs.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -129,6 +132,16 @@ struct dmaapi_dev {
 	wait_queue_head_t dead_wq;	/* woken when dead is set */
 
 	struct dmaapi_power power;	/* a device-tree device's, at bind */
+
+	/* the registration caches of its files, summed (dmaapi_regcache.c) */
+	struct dmaapi_regcache_stats {
+		atomic64_t hits;
+		atomic64_t misses;
+		atomic64_t invalidations;
+		atomic64_t evictions;
+		atomic_t entries;
+		atomic_long_t pages;
+	} rc_stats;
 };
 
 enum dmaapi_obj_type {
@@ -166,9 +179,19 @@ struct dmaapi_buf {
 	dma_addr_t dma;
 };
 
+struct dmaapi_rc_entry;
+
+/*
+ * A mapping pins its pages itself, or takes them from an entry of the file's
+ * registration cache (@rce set: @pages are the entry's, and @sgt is the
+ * entry's table lent to it, or, @sgt_borrowed clear, its own built from the
+ * entry's pages while another mapping has the entry's).
+ */
 struct dmaapi_umap {
 	struct dmaapi_obj obj;
 	struct user_struct *user;	/* charged for the pinned pages */
+	struct dmaapi_rc_entry *rce;	/* the cache entry whose pins it uses */
+	bool sgt_borrowed;		/* @sgt is @rce's */
 	struct page **pages;
 	unsigned long npages;
 	unsigned int offset;	/* offset_in_page(uaddr) */
@@ -216,6 +239,7 @@ struct dmaapi_ctx {
 	u64 bytes;
 	spinlock_t mms_lock;
 	struct list_head mms;
+	struct dmaapi_regcache *regcache;	/* NULL without MMU notifiers */
 };
 
 static inline struct dmaapi_buf *to_dmaapi_buf(struct dmaapi_obj *obj)
@@ -285,6 +309,63 @@ int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 		     u64 offset, u64 length, bool for_cpu);
 void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
 void dmaapi_umap_destroy(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
+int dmaapi_umap_pin(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
+		    u64 uaddr);
+void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages);
+extern struct device_attribute dev_attr_regcache;
+
+/*
+ * dmaapi_regcache.c, built where the kernel has MMU notifiers
+ * (CONFIG_MMU_NOTIFIER), which tell it when a cached range changes; without
+ * them every MAP_USER pins (the "regcache" attribute says "unsupported").
+ */
+#if IS_ENABLED(CONFIG_MMU_NOTIFIER)
+int dmaapi_regcache_init(struct dmaapi_ctx *ctx);
+void dmaapi_regcache_drop(struct dmaapi_ctx *ctx);
+void dmaapi_regcache_destroy(struct dmaapi_ctx *ctx);
+int dmaapi_regcache_pin(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
+			u64 uaddr, bool nocache);
+void dmaapi_regcache_put(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap);
+bool dmaapi_regcache_evict_user(struct dmaapi_ctx *ctx,
+				struct user_struct *user);
+ssize_t dmaapi_regcache_show(struct dmaapi_dev *ddev, char *buf);
+#else
+static inline int dmaapi_regcache_init(struct dmaapi_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void dmaapi_regcache_drop(struct dmaapi_ctx *ctx)
+{
+}
+
+static inline void dmaapi_regcache_destroy(struct dmaapi_ctx *ctx)
+{
+}
+
+static inline int dmaapi_regcache_pin(struct dmaapi_ctx *ctx,
+				      struct dmaapi_umap *umap, u64 uaddr,
+				      bool nocache)
+{
+	return dmaapi_umap_pin(ctx, umap, uaddr);
+}
+
+static inline void dmaapi_regcache_put(struct dmaapi_ctx *ctx,
+				       struct dmaapi_umap *umap)
+{
+}
+
+static inline bool dmaapi_regcache_evict_user(struct dmaapi_ctx *ctx,
+					      struct user_struct *user)
+{
+	return false;
+}
+
+static inline ssize_t dmaapi_regcache_show(struct dmaapi_dev *ddev, char *buf)
+{
+	return sysfs_emit(buf, "unsupported: no CONFIG_MMU_NOTIFIER\n");
+}
+#endif
 
 /*
  * dmaapi_dmabuf.c, built where the kernel has dma-buf

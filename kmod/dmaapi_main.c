@@ -146,6 +146,10 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 	xa_init_flags(&ctx->objs, XA_FLAGS_ALLOC1);
 	spin_lock_init(&ctx->mms_lock);
 	INIT_LIST_HEAD(&ctx->mms);
+	if (dmaapi_regcache_init(ctx)) {
+		kfree(ctx);
+		return -ENOMEM;
+	}
 
 	/* misc_open() holds misc_mtx: remove has not deregistered us yet */
 	kref_get(&ddev->ref);
@@ -153,6 +157,7 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 	if (ddev->dead) {
 		mutex_unlock(&ddev->lock);
 		dmaapi_dev_put(ddev);
+		dmaapi_regcache_destroy(ctx);
 		kfree(ctx);
 		return -ENODEV;
 	}
@@ -200,6 +205,7 @@ static int dmaapi_fops_release(struct inode *inode, struct file *filp)
 		xa_erase(&ctx->objs, id);
 		dmaapi_obj_destroy(ctx, obj);
 	}
+	dmaapi_regcache_destroy(ctx);
 	mutex_unlock(&ctx->lock);
 	mutex_lock(&ddev->dma_lock);
 	list_del(&ctx->node);
@@ -335,6 +341,7 @@ static struct attribute *dmaapi_attrs[] = {
 	&dev_attr_irq_counts.attr,
 	&dev_attr_dmabufs.attr,
 	&dev_attr_channels.attr,
+	&dev_attr_regcache.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dmaapi);
@@ -524,6 +531,7 @@ static void dmaapi_dev_remove(struct dmaapi_dev *ddev)
 				dmaapi_import_release(ctx,
 						      to_dmaapi_import(obj));
 		}
+		dmaapi_regcache_drop(ctx);
 		mutex_unlock(&ctx->lock);
 	}
 	mutex_unlock(&ddev->lock);

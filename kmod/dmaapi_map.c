@@ -52,7 +52,7 @@ static int dmaapi_charge_pins(struct user_struct *user, unsigned long npages)
 	return 0;
 }
 
-static void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
+void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
 {
 	atomic_long_sub(npages, &user->locked_vm);
 }
@@ -116,7 +116,7 @@ static int dmaapi_charge_pins(struct user_struct *user, unsigned long npages)
 	return ret;
 }
 
-static void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
+void dmaapi_uncharge_pins(struct user_struct *user, unsigned long npages)
 {
 	struct dmaapi_user_pins *p, *gone = NULL;
 
@@ -378,10 +378,15 @@ void dmaapi_umap_release(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
 		dmaapi_umap_unmap(dev, umap);
 	dmaapi_release_busy(ctx->ddev, umap);
 	umap->bounce = NULL;
-	sg_free_table(&umap->sgt);
-	unpin_user_pages_dirty_lock(umap->pages, umap->npages,
-				    umap->obj.dir != DMA_TO_DEVICE);
-	dmaapi_uncharge_pins(umap->user, umap->npages);
+	if (umap->rce) {
+		/* the pins go back to the cache (dmaapi_regcache.c) */
+		dmaapi_regcache_put(ctx, umap);
+	} else {
+		sg_free_table(&umap->sgt);
+		unpin_user_pages_dirty_lock(umap->pages, umap->npages,
+					    umap->obj.dir != DMA_TO_DEVICE);
+		dmaapi_uncharge_pins(umap->user, umap->npages);
+	}
 	umap->live = false;
 	atomic_dec(&ctx->ddev->live_maps);
 }
@@ -441,7 +446,12 @@ static bool dmaapi_ro_pin_unreliable(u64 uaddr, u64 length)
 }
 #endif
 
-static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
+/*
+ * Pin @umap's pages for itself: charge them, evicting pins the file's
+ * registration cache keeps idle while the charge would pass the limit, pin
+ * and build the scatterlist.  On failure nothing is held but @umap->pages.
+ */
+int dmaapi_umap_pin(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap, u64 uaddr)
 {
 	int ret;
 
@@ -450,7 +460,9 @@ static int dmaapi_umap_pin(struct dmaapi_umap *umap, u64 uaddr)
 	if (!umap->pages)
 		return -ENOMEM;
 
-	ret = dmaapi_charge_pins(umap->user, umap->npages);
+	do {
+		ret = dmaapi_charge_pins(umap->user, umap->npages);
+	} while (ret == -EPERM && dmaapi_regcache_evict_user(ctx, umap->user));
 	if (ret)
 		return ret;
 
@@ -507,7 +519,7 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 
 	if (READ_ONCE(ddev->dead))
 		return -ENODEV;
-	if (cmd->flags)
+	if (cmd->flags & ~DMAAPI_MAP_USER_NOCACHE)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->direction > DMA_FROM_DEVICE || !cmd->length)
 		return -EINVAL;
@@ -539,7 +551,8 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 	umap->npages = (umap->offset + cmd->length + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	umap->user = get_uid(current_user());
 
-	ret = dmaapi_umap_pin(umap, cmd->uaddr);
+	ret = dmaapi_regcache_pin(ctx, umap, cmd->uaddr,
+				  cmd->flags & DMAAPI_MAP_USER_NOCACHE);
 	if (ret)
 		goto err_free;
 
@@ -581,9 +594,14 @@ int dmaapi_ioctl_map_user(struct dmaapi_ctx *ctx, void *arg)
 
 err_unpin:
 	mutex_unlock(&ctx->lock);
-	sg_free_table(&umap->sgt);
-	unpin_user_pages(umap->pages, umap->npages);
-	dmaapi_uncharge_pins(umap->user, umap->npages);
+	if (umap->rce) {
+		/* mapped nowhere: the pins stay good for the next map */
+		dmaapi_regcache_put(ctx, umap);
+	} else {
+		sg_free_table(&umap->sgt);
+		unpin_user_pages(umap->pages, umap->npages);
+		dmaapi_uncharge_pins(umap->user, umap->npages);
+	}
 err_free:
 	kvfree(umap->pages);
 	free_uid(umap->user);
@@ -632,3 +650,14 @@ int dmaapi_umap_sync(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap,
 	dmaapi_umap_sync_direct(ctx->ddev->dev, umap, offset, length, for_cpu);
 	return 0;
 }
+
+/* sysfs: regcache, the counters of the files' registration caches */
+static ssize_t regcache_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return dmaapi_regcache_show(container_of(misc, struct dmaapi_dev, misc),
+				    buf);
+}
+DEVICE_ATTR_RO(regcache);

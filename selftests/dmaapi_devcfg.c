@@ -41,6 +41,7 @@
 #include <linux/dmaapi.h>
 
 #include "edu.h"
+#include "sys_util.h"
 /* the harness: unused parameters, and setjmp in its test wrapper */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
@@ -439,16 +440,7 @@ TEST(noncoherent_partial_lines_bounce)
 /* Drops CAP_IPC_LOCK from the effective set and sets RLIMIT_MEMLOCK. */
 static int restrict_pins(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-	struct rlimit rl = { LIMIT_PAGES * PG, LIMIT_PAGES * PG };
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_IPC_LOCK / 32].effective &= ~(1U << (CAP_IPC_LOCK % 32));
-	if (syscall(SYS_capset, &hdr, data))
-		return -1;
-	return setrlimit(RLIMIT_MEMLOCK, &rl);
+	return restrict_pins_to(LIMIT_PAGES * PG);
 }
 
 /* Child exit codes. */

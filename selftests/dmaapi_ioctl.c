@@ -468,7 +468,10 @@ TEST_F(dmaapi, map_errors)
 	m.size = sizeof(m);
 	m.uaddr = (uintptr_t)buf;
 	m.length = 10;
-	m.flags = 1;
+	/* bit 0 is DMAAPI_MAP_USER_NOCACHE */
+	m.flags = 1U << 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_MAP_USER, &m));
+	m.flags = 1U << 31;
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_MAP_USER, &m));
 	m.flags = 0;
 	m.__reserved = 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small system helpers the test programs and dmaapi-bench share: a sysfs
- * write, a driver rebind, a probe of whether a mapping still reads, where
+ * Small system helpers the test programs and dmaapi-bench share: a pin
+ * limit, a sysfs write, a driver rebind, a probe of whether a mapping still reads, where
  * user pages lie physically, a udmabuf, a node's interrupt counts.
  */
 #ifndef DMAAPI_SYS_UTIL_H
@@ -16,9 +16,31 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/udmabuf.h>
+
+/*
+ * Drops CAP_IPC_LOCK from the effective set and sets RLIMIT_MEMLOCK to
+ * @bytes: the pins of this process's MAP_USER are limited from now on.
+ * 0 or -1 (errno set).
+ */
+static inline int restrict_pins_to(size_t bytes)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	struct rlimit rl = { bytes, bytes };
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[CAP_IPC_LOCK / 32].effective &= ~(1U << (CAP_IPC_LOCK % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -1;
+	return setrlimit(RLIMIT_MEMLOCK, &rl);
+}
 
 /* Writes @val to the sysfs (or proc) file @path: 0 or -errno. */
 static inline int write_file(const char *path, const char *val)

@@ -314,7 +314,13 @@ int cmd_info(int argc, char **argv)
 	}
 	printf("node:            %s\n", node);
 	if (ni.ok) {
-		printf("api version:     %u\n", ni.info.api_version);
+		uint32_t v = ni.info.api_version;
+
+		/* (major << 16) | minor; a plain 1 is 1.0 */
+		if (v >> 16)
+			printf("api version:     %u.%u\n", v >> 16, v & 0xffff);
+		else
+			printf("api version:     %u.0\n", v);
 		printf("dma mask:        0x%llx (%d bits)\n", (unsigned long long)ni.info.dma_mask,
 		       mask_bits(ni.info.dma_mask));
 		printf("device mask:     0x%llx\n", (unsigned long long)ni.info.device_mask);

@@ -120,7 +120,8 @@ static const struct cmd cmds[] = {
 	{ "load", "[--module PATH] [param=value...]",
 	  "Load the dmaapi module: the file given with --module, else <repo>/dmaapi.ko\n"
 	  "when dmaapictl runs from <repo>/tools, else the installed module of the\n"
-	  "running kernel.  Parameters: default_mask_bits, max_alloc_size, max_handles.\n"
+	  "running kernel.  Parameters: default_mask_bits, max_alloc_size, max_handles,\n"
+	  "regcache_entries.\n"
 	  "  -m, --module PATH  load this .ko file\n", cmd_load },
 	{ "unload", "", "Unload the dmaapi module (fails while its devices are open).\n", cmd_unload },
 	{ "status", "[--json]",

@@ -59,7 +59,11 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DMAAPI_API_VERSION 1
+/*
+ * (major << 16) | minor; API 1.0 modules reported a plain 1.  Minor 1:
+ * DMAAPI_MAP_USER_NOCACHE and the registration cache of MAP_USER.
+ */
+#define DMAAPI_API_VERSION ((1U << 16) | 1)
 
 #define DMAAPI_TYPE 0xDA
 
@@ -209,10 +213,13 @@ struct dmaapi_free {
 };
 #define DMAAPI_IOCTL_FREE _IO(DMAAPI_TYPE, DMAAPI_CMD_FREE)
 
+/* dmaapi_map_user.flags */
+#define DMAAPI_MAP_USER_NOCACHE (1U << 0) /* pin anew, keep no pins after FREE */
+
 /**
  * struct dmaapi_map_user - ioctl(DMAAPI_IOCTL_MAP_USER)
  * @size: sizeof(struct dmaapi_map_user)
- * @flags: must be 0
+ * @flags: 0 or DMAAPI_MAP_USER_NOCACHE
  * @uaddr: start of the user buffer
  * @length: its length in bytes, > 0
  * @direction: DMAAPI_DIR_*
@@ -237,6 +244,25 @@ struct dmaapi_free {
  * device that is not cache-coherent, a FROM_DEVICE or BIDIRECTIONAL buffer
  * that starts or ends inside a cache line, which the device cannot own alone.
  * The choice is the same on every kernel configuration.
+ *
+ * Registration cache: FREE of a mapping unmaps it but keeps its pins in a
+ * cache of the file (at most the module parameter regcache_entries ranges,
+ * 64 by default, 0: none; the least recently freed go first), and a later
+ * MAP_USER by the same process of the same range (same @uaddr page, page
+ * count, offset in the first page, @length and @direction) takes them
+ * instead of pinning again; it is mapped anew all the same (the DMA API's
+ * map and unmap, with their bouncing and syncs, run for every mapping).  A
+ * cached range that the process unmaps, remaps, moves (mremap), discards
+ * (MADV_DONTNEED), re-protects (mprotect) or loses (exit) is never handed
+ * out again: its pins are released once no mapping uses them.  A fork does
+ * not invalidate the parent's ranges; the child, another process, never
+ * finds them.  Cached pins stay charged to RLIMIT_MEMLOCK; a pin that would
+ * pass the limit first releases the file's idle cached pins of that user.
+ * close() and unbinding release them all.  DMAAPI_MAP_USER_NOCACHE pins and
+ * unpins as if there were no cache.  The node's sysfs attribute "regcache"
+ * reads "hits=H misses=M invalidations=I evictions=E entries=N pages=P
+ * limit=L" (over every file of the node), or "unsupported: ..." where the
+ * kernel has no MMU notifiers (CONFIG_MMU_NOTIFIER) and every map pins.
  */
 struct dmaapi_map_user {
 	__u32 size;
