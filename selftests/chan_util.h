@@ -24,6 +24,8 @@
 #include "kprobe_sync.h"
 
 #define CHAN_NO_CHANNEL "no DMA_MEMCPY dmaengine channel in this machine"
+#define CHAN_SHARED_DEVICE \
+	"the channels share one DMA device: dmaapi maps an object once per channel, not per device (a bug: DMA-API debug reports the overlapping mappings)"
 
 /*
  * The device-tree nodes whose "dmas" name channels, as the runner makes
@@ -204,17 +206,39 @@ static inline uint64_t chan_pfn(const void *p)
 }
 
 /*
- * The CPU physical address of @b's byte @off (what the kernel's cache
- * maintenance is given), through its mapping: the device address differs
- * from it where the bus has an offset (raspi3b's dma-ranges put RAM at
- * 0xc0000000).  0 if the page frame cannot be read.
+ * The node's bus offset: a device address minus the CPU physical address
+ * (what the kernel's cache maintenance is given), measured on a mapped user
+ * page, whose frame /proc/self/pagemap tells (it tells none for the node's
+ * own buffers: their mappings are VM_PFNMAP).  Non-zero where the bus has
+ * one (raspi3b's dma-ranges put RAM at 0xc0000000).  Assumes one offset for
+ * all of RAM, as every machine of the matrix has.  -1 if unknown.
  */
-static inline uint64_t tbuf_phys(const struct tbuf *b, uint64_t off)
+static inline int64_t chan_bus_offset(int fd)
 {
 	long psz = sysconf(_SC_PAGESIZE);
-	uint64_t pfn = chan_pfn(b->p + off);
+	struct dmaapi_map_user m;
+	int64_t off = -1;
+	uint64_t pfn;
+	void *p;
 
-	return pfn ? pfn * psz + off % psz : 0;
+	if (posix_memalign(&p, psz, psz))
+		return -1;
+	memset(p, 1, psz);
+	pfn = chan_pfn(p);
+	if (pfn && !do_map(fd, p, psz, DMAAPI_DIR_TO_DEVICE, 0, &m)) {
+		off = m.dma_addr - pfn * psz;
+		do_free(fd, m.handle);
+	}
+	free(p);
+	return off;
+}
+
+/* The CPU physical address of @b's byte @off (@b of the node @fd), or 0. */
+static inline uint64_t tbuf_phys(int fd, const struct tbuf *b, uint64_t off)
+{
+	int64_t bus = chan_bus_offset(fd);
+
+	return bus == -1 ? 0 : b->dma + off - bus;
 }
 
 static inline int tbuf_alloc(int fd, size_t len, uint32_t flags, uint32_t dir, struct tbuf *b)

@@ -273,7 +273,9 @@ TEST_F(chan, split_sync_witness)
 	ASSERT_EQ(0, run_job(_metadata, self->fd, &self->r, &j));
 	kw_enable(&chan_kw, false);
 	EXPECT_EQ(-1, first_diff(self->src.p + 64, u + uo, n));
-	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, tbuf_phys(&self->src, 64), n));
+	ASSERT_NE(0, tbuf_phys(self->fd, &self->src, 64));
+	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, tbuf_phys(self->fd, &self->src, 64),
+				 n));
 	for (uint64_t o = uo; o < uo + n; ) {
 		size_t pg = o / page_size;
 		uint64_t end = (pg + 1) * page_size < uo + n ? (pg + 1) * page_size : uo + n;
