@@ -29,32 +29,16 @@ resolve_kernel() {
 		KVER=$(cat "$KDIR/include/config/kernel.release")
 		CELL_KERNEL=debug
 		;;
-	arm64)
+	arm64|versal|raspi3b)
 		# The arm64 kernel for QEMU's virt board, cross-built once and
-		# cached (tools/vm/build-kernel, configs/virt-arm64.config).
+		# cached (tools/vm/build-kernel, configs/virt-arm64.config).  The
+		# same kernel boots QEMU's xlnx-versal-virt (versal: eight ZDMA
+		# channels, no PCI) and raspi3b (eleven BCM2835 DMA channels,
+		# memcpy and slave, no PCI; its tree is make_raspi3b_dtb's).
 		KDIR=$("$TOP/tools/vm/build-kernel" virt-arm64) || return 1
 		KIMAGE=$KDIR/arch/arm64/boot/Image
 		KVER=$(cat "$KDIR/include/config/kernel.release")
-		CELL_KERNEL=arm64
-		KARCH=arm64
-		;;
-	versal)
-		# The same arm64 kernel (with ZDMA and dmatest built in), on
-		# QEMU's xlnx-versal-virt board: eight ZDMA channels, no PCI.
-		KDIR=$("$TOP/tools/vm/build-kernel" virt-arm64) || return 1
-		KIMAGE=$KDIR/arch/arm64/boot/Image
-		KVER=$(cat "$KDIR/include/config/kernel.release")
-		CELL_KERNEL=versal
-		KARCH=arm64
-		;;
-	raspi3b)
-		# The same arm64 kernel (with bcm2835-dma built in), on QEMU's
-		# raspi3b board: eleven BCM2835 DMA channels (memcpy, slave,
-		# cyclic), no PCI; its device tree is make_raspi3b_dtb's.
-		KDIR=$("$TOP/tools/vm/build-kernel" virt-arm64) || return 1
-		KIMAGE=$KDIR/arch/arm64/boot/Image
-		KVER=$(cat "$KDIR/include/config/kernel.release")
-		CELL_KERNEL=raspi3b
+		CELL_KERNEL=$want
 		KARCH=arm64
 		;;
 	armhf)
