@@ -52,7 +52,7 @@ with_modules() {
 # bind_edu: binds the first edu device to dmaapi; sets DMAAPI_EDU.
 bind_edu() {
 	local d
-	# A board without PCI (versal): no edu to bind.
+	# A board without PCI (versal, raspi3b): no edu to bind.
 	[ -n "${DMAAPI_NO_EDU:-}" ] && return 0
 	for d in /sys/bus/pci/devices/*; do
 		if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ]; then
