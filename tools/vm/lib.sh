@@ -520,7 +520,11 @@ EOF
 # 1 GiB, of which QEMU keeps the top 64 MiB for the VideoCore), after
 # arch/arm64/boot/dts/broadcom/bcm2837-rpi-3-b.dts but with only what the
 # cell needs: one cortex-a53 (QEMU parks the other three in their
-# spin-table loop; none is released), the local (0x40000000) and the
+# spin-table loop; none is released: the first page, QEMU's stub and their
+# release words, is reserved, or the page allocator hands it out and a
+# parked CPU leaves the loop for whatever was written there, corrupting
+# memory: seen as test programs dying of SIGSEGV/SIGILL, one word of a
+# page wrong), the local (0x40000000) and the
 # armctrl (0x3f00b200) interrupt controllers, the architected timer, PL011
 # UART0 (console ttyAMA0) on fixed clocks, the BCM2835 DMA controller (the
 # eleven channels the firmware gives Linux: brcm,dma-channel-mask 0x7f35),
@@ -541,6 +545,8 @@ make_raspi3b_dtb() {
 
 	cat >"$out.dts" <<'DTS'
 /dts-v1/;
+/* QEMU's boot stub: the parked CPUs spin on their release words in it */
+/memreserve/ 0x00000000 0x00001000;
 
 / {
 	compatible = "raspberrypi,3-model-b", "brcm,bcm2837";
