@@ -90,8 +90,11 @@ static int dmaapi_chan_renew(struct dmaapi_chan *ch)
 	ch->chan = dma_request_channel(mask, dmaapi_chan_same, old);
 	if (ch->chan) {
 		ch->dma_dev = ch->chan->device->dev;
-		return 0;
+		/* the same channel: its slave mappings stand */
+		return dmaapi_chan_slave_apply(ch);
 	}
+	/* the device is the old channel's still: unmap for it */
+	dmaapi_chan_slave_unmap(ch);
 	spin_lock_irq(&ch->lock);
 	ch->dead = true;
 	spin_unlock_irq(&ch->lock);
@@ -166,6 +169,7 @@ static void dmaapi_chan_stop(struct dmaapi_chan *ch)
 	if (ch->chan) {
 		dmaapi_chan_flush(ch);
 		dmaapi_chan_unmap_all(ch);
+		dmaapi_chan_slave_unmap(ch);
 		dma_release_channel(ch->chan);
 		ch->chan = NULL;
 	}

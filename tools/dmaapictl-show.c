@@ -314,7 +314,10 @@ int cmd_info(int argc, char **argv)
 	}
 	printf("node:            %s\n", node);
 	if (ni.ok) {
-		printf("api version:     %u\n", ni.info.api_version);
+		/* (major << 16) | minor; 1.0 modules report a plain 1 */
+		printf("api version:     %u.%u\n",
+		       ni.info.api_version >> 16 ? ni.info.api_version >> 16 : ni.info.api_version,
+		       ni.info.api_version >> 16 ? ni.info.api_version & 0xffff : 0);
 		printf("dma mask:        0x%llx (%d bits)\n", (unsigned long long)ni.info.dma_mask,
 		       mask_bits(ni.info.dma_mask));
 		printf("device mask:     0x%llx\n", (unsigned long long)ni.info.device_mask);
