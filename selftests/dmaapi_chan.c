@@ -50,14 +50,7 @@ FIXTURE(chan) {
 
 FIXTURE_SETUP(chan)
 {
-	page_size = sysconf(_SC_PAGESIZE);
-	self->fd = open(chan_node(), O_RDWR | O_CLOEXEC);
-	OPEN_OR_SKIP(self->fd, chan_node());
-	if (chan_request(self->fd, NULL, 0, 0, &self->r)) {
-		if (errno == ENODEV)
-			SKIP(return, CHAN_NO_CHANNEL);
-		ASSERT_EQ(0, errno) TH_LOG("CHAN_REQUEST: %s", strerror(errno));
-	}
+	CHAN_SETUP_ANY(self->fd, &self->r);
 	ASSERT_EQ(0, tbuf_alloc(self->fd, 1 << 20, DMAAPI_ALLOC_CACHED, DMAAPI_DIR_TO_DEVICE,
 				&self->src));
 	ASSERT_EQ(0, tbuf_alloc(self->fd, 1 << 20, DMAAPI_ALLOC_CACHED, DMAAPI_DIR_FROM_DEVICE,
@@ -70,24 +63,6 @@ FIXTURE_TEARDOWN(chan)
 		close(self->fd);
 	if (self->r.fd > 0)
 		close(self->r.fd);
-}
-
-/* One job, waited for; its record checked. */
-static int run_job(struct __test_metadata *_metadata, int fd, const struct dmaapi_chan_request *r,
-		   struct dmaapi_chan_job *j)
-{
-	struct dmaapi_chan_completion c;
-	uint32_t n;
-
-	if (chan_submit(fd, r->handle, j, 1, &n))
-		return -errno;
-	EXPECT_EQ(1, n);
-	EXPECT_LT(0, j->cookie);
-	EXPECT_EQ(1, chan_wait(r->fd, &c, 1, WAIT_MS));
-	EXPECT_EQ(j->cookie, c.cookie);
-	EXPECT_EQ(j->user_data, c.user_data);
-	EXPECT_EQ(DMAAPI_JOB_DONE, c.status);
-	return 0;
 }
 
 TEST_F(chan, request_info)
