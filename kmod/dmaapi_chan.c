@@ -510,7 +510,7 @@ int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg)
 /* The "channels" attribute */
 
 /* Room for one more whole line (they are shorter) and the last one. */
-#define DMAAPI_CHANNELS_LINE 256
+#define DMAAPI_CHANNELS_LINE 512
 
 /*
  * One line per channel held by a file of @ddev, for
@@ -567,13 +567,15 @@ ssize_t dmaapi_channels_show(struct dmaapi_dev *ddev, char *buf)
 			aborted = ch->aborted;
 			spin_unlock_irq(&ch->lock);
 			len += sysfs_emit_at(buf, len,
-					     "chan=%.32s device=%.64s pid=%d handle=%u queued=%u unread=%u limit=%u max_job=%llu submitted=%llu completed=%llu errors=%llu aborted=%llu mapped=%u\n",
+					     "chan=%.32s device=%.64s pid=%d handle=%u queued=%u unread=%u limit=%u max_job=%llu submitted=%llu completed=%llu errors=%llu aborted=%llu mapped=%u",
 					     dma_chan_name(ch->chan),
 					     dev_name(ch->dma_dev), ch->pid,
 					     obj->handle, queued, unread, limit,
 					     ch->max_job, submitted, completed,
 					     errors, aborted,
 					     dmaapi_chan_nmaps(ch));
+			len += dmaapi_chan_slave_show(ch, buf, len);
+			len += sysfs_emit_at(buf, len, "\n");
 		}
 		mutex_unlock(&ctx->lock);
 	}

@@ -148,5 +148,6 @@ dmaapi_piece_prep(struct dmaapi_chan *ch, const struct dmaapi_job *job,
 		  const struct dmaapi_job_piece *p);
 int dmaapi_chan_slave_apply(struct dmaapi_chan *ch);
 void dmaapi_chan_slave_unmap(struct dmaapi_chan *ch);
+int dmaapi_chan_slave_show(struct dmaapi_chan *ch, char *buf, int len);
 
 #endif /* _DMAAPI_CHAN_H */

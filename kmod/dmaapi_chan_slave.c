@@ -261,3 +261,34 @@ int dmaapi_job_slave_end(const struct dmaapi_chan *ch,
 	*width = s->width;
 	return 0;
 }
+
+/*
+ * The slave fields of the channel's line of the "channels" attribute
+ * (include/uapi/linux/dmaapi.h), emitted at @len of @buf; a channel
+ * without DMA_SLAVE has none.  Returns the bytes emitted.
+ */
+int dmaapi_chan_slave_show(struct dmaapi_chan *ch, char *buf, int len)
+{
+	struct dma_slave_caps caps;
+	const char *sep = "";
+	int n = 0;
+	u32 w;
+
+	if (!(ch->caps & DMAAPI_CHAN_CAP_SLAVE) ||
+	    dma_get_slave_caps(ch->chan, &caps))
+		return 0;
+	n += sysfs_emit_at(buf, len + n, " slave_dirs=%s%s%s",
+			   caps.directions & BIT(DMA_DEV_TO_MEM) ? "dev_to_mem" : "",
+			   (caps.directions & BIT(DMA_DEV_TO_MEM)) &&
+			   (caps.directions & BIT(DMA_MEM_TO_DEV)) ? "+" : "",
+			   caps.directions & BIT(DMA_MEM_TO_DEV) ? "mem_to_dev" : "");
+	/* the widths both ends allow, in bytes */
+	n += sysfs_emit_at(buf, len + n, " slave_widths=");
+	for (w = 1; w <= 16; w <<= 1)
+		if (caps.src_addr_widths & caps.dst_addr_widths & BIT(w)) {
+			n += sysfs_emit_at(buf, len + n, "%s%u", sep, w);
+			sep = "+";
+		}
+	n += sysfs_emit_at(buf, len + n, " slave_max_burst=%u", caps.max_burst);
+	return n;
+}

@@ -799,7 +799,13 @@ struct dmaapi_chan_slave_config {
  *   chan=<dmaengine name> device=<DMA device> pid=<requester's pid>
  *   handle=<n> queued=<n> unread=<n> limit=<n> max_job=<bytes>
  *   submitted=<n> completed=<n> errors=<n> aborted=<n> mapped=<n>
+ *   [slave_dirs=dev_to_mem+mem_to_dev slave_widths=<bytes>[+<bytes>...]
+ *    slave_max_burst=<n>]
  *
+ * The slave fields are there for a channel with DMAAPI_CHAN_CAP_SLAVE that
+ * reports its slave capabilities (dma_get_slave_caps()): the directions
+ * it can do, the register widths both ends of it allow (1, 2, 4, 8, 16
+ * bytes) and its max burst (0: it does not say).
  * The counters are those of DMAAPI_IOCTL_CHAN_GET_STATUS (errors and
  * aborted: completions with DMAAPI_JOB_ERROR, DMAAPI_JOB_ABORTED); pid is
  * the process that requested the channel, in the initial pid namespace.
