@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -22,14 +23,71 @@
 
 #include "kprobe_sync.h"
 
-/* The node with named channels where the runner made one, else the default. */
-#define CHAN_DT_NODE "/dev/dmaapi-dt-zdma"
-#define CHAN_DT_DEV "dt-zdma"
 #define CHAN_NO_CHANNEL "no DMA_MEMCPY dmaengine channel in this machine"
 
+/*
+ * The device-tree nodes whose "dmas" name channels, as the runner makes
+ * them (tools/vm/lib.sh): versal's /dt-zdma (make_versal_dtb) and
+ * raspi3b's /soc/dt-slave (make_raspi3b_dtb).
+ */
+struct chan_dt {
+	const char *node;	/* its dmaapi node */
+	const char *dev;	/* its platform device */
+	const char *names[2];	/* two of its dma-names */
+	const char *dev1;	/* the dmaengine device of names[1] */
+	uint32_t caps;		/* DMAAPI_CHAN_CAP_* of their channels */
+	int channels;		/* DMA_MEMCPY channels in the machine */
+	unsigned int regions;	/* its "reg" entries, each one page */
+	int counter;		/* the region whose word 1 is a running counter, or -1 */
+};
+
+static const struct chan_dt chan_dts[] = {
+	{ "/dev/dmaapi-dt-zdma", "dt-zdma", { "zdma0", "zdma1" }, "ffa90000.dma",
+	  DMAAPI_CHAN_CAP_MEMCPY, 8, 0, -1 },
+	/* regions: the system timer (its CLO, a 1 MHz count, at 0x4), the GPIO block */
+	{ "/dev/dmaapi-3f003000.dt-slave", "3f003000.dt-slave", { "slave", "memcpy" },
+	  "3f007000.dma-controller", DMAAPI_CHAN_CAP_MEMCPY | DMAAPI_CHAN_CAP_SLAVE, 11, 2, 0 },
+};
+
+/* The machine's node with named channels, or NULL. */
+static inline const struct chan_dt *chan_dt(void)
+{
+	for (size_t i = 0; i < sizeof(chan_dts) / sizeof(chan_dts[0]); i++)
+		if (!access(chan_dts[i].node, F_OK))
+			return &chan_dts[i];
+	return NULL;
+}
+
+/* The node with named channels where the runner made one, else the default. */
 static inline const char *chan_node(void)
 {
-	return access(CHAN_DT_NODE, F_OK) ? "/dev/dmaapi" : CHAN_DT_NODE;
+	const struct chan_dt *dt = chan_dt();
+
+	return dt ? dt->node : "/dev/dmaapi";
+}
+
+/*
+ * The alignment of the jobs' offsets and lengths: the channel's, or more
+ * where the runner says the machine needs it (DMAAPI_CHAN_ALIGN, a power of
+ * two: tools/vm/run sets 4 on raspi3b, whose QEMU model of the BCM2835 DMA
+ * hangs on other lengths although the driver reports no alignment).
+ */
+static inline uint64_t chan_align(const struct dmaapi_chan_request *r)
+{
+	const char *s = getenv("DMAAPI_CHAN_ALIGN");
+	uint64_t a = r->align ? r->align : 1, knob = s ? strtoull(s, NULL, 0) : 0;
+
+	if (knob & (knob - 1)) {
+		fprintf(stderr, "DMAAPI_CHAN_ALIGN=%s is not a power of two\n", s);
+		abort();
+	}
+	return knob > a ? knob : a;
+}
+
+/* @x rounded down to chan_align() (0 stays 0; so may a small @x). */
+static inline uint64_t chan_al(const struct dmaapi_chan_request *r, uint64_t x)
+{
+	return x - x % chan_align(r);
 }
 
 static inline int chan_request(int fd, const char *name, uint32_t flags, int efd,
@@ -165,8 +223,37 @@ struct tbuf {
 	uint32_t handle;
 	uint8_t *p;
 	size_t len;
-	uint64_t dma;	/* the node's device address (the physical one on versal) */
+	uint64_t dma;	/* the node's device address */
 };
+
+/* The page frame of the page at @p (0: unknown, e.g. not root). */
+static inline uint64_t chan_pfn(const void *p)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)p / psz * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	return (e >> 63) & 1 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+/*
+ * The CPU physical address of @b's byte @off (what the kernel's cache
+ * maintenance is given), through its mapping: the device address differs
+ * from it where the bus has an offset (raspi3b's dma-ranges put RAM at
+ * 0xc0000000).  0 if the page frame cannot be read.
+ */
+static inline uint64_t tbuf_phys(const struct tbuf *b, uint64_t off)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t pfn = chan_pfn(b->p + off);
+
+	return pfn ? pfn * psz + off % psz : 0;
+}
 
 static inline int tbuf_alloc(int fd, size_t len, uint32_t flags, uint32_t dir, struct tbuf *b)
 {

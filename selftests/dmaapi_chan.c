@@ -8,9 +8,13 @@
  * seen through kprobes on arch_sync_dma_for_device/cpu (TCG models no
  * caches, so wrong data would not show a missing sync).
  *
- * The node is /dev/dmaapi-dt-zdma where the runner made it (the versal
- * cells: its dmas name ZDMA channels "zdma0" and "zdma1"), else /dev/dmaapi.
- * A machine without a DMA_MEMCPY channel skips every test with one reason.
+ * The node is the device-tree node with named channels where the runner
+ * made one (chan_util.h: versal's dt-zdma, whose dmas name ZDMA channels
+ * "zdma0" and "zdma1", raspi3b's dt-slave, BCM2835 DMA channels "slave" and
+ * "memcpy"), else /dev/dmaapi.  A machine without a DMA_MEMCPY channel skips
+ * every test with one reason.  Jobs' offsets and lengths are multiples of
+ * chan_align(): the channel's alignment, or DMAAPI_CHAN_ALIGN where the
+ * runner sets more (raspi3b: 4).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,9 +90,9 @@ TEST_F(chan, request_info)
 	EXPECT_EQ(self->r.max_job_bytes, st.max_job_bytes);
 
 	/* by name, where the node has dmas */
-	if (!strcmp(chan_node(), CHAN_DT_NODE)) {
-		ASSERT_EQ(0, chan_request(self->fd, "zdma1", 0, 0, &r2));
-		EXPECT_STREQ("ffa90000.dma", r2.dev_name);
+	if (chan_dt()) {
+		ASSERT_EQ(0, chan_request(self->fd, chan_dt()->names[1], 0, 0, &r2));
+		EXPECT_STREQ(chan_dt()->dev1, r2.dev_name);
 		close(r2.fd);
 		EXPECT_EQ(0, do_free(self->fd, r2.handle));
 	}
@@ -106,7 +110,60 @@ TEST_F(chan, request_info)
 	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(DMAAPI_TYPE, 0x8f), &r2));
 }
 
-/* Sizes 1 .. max_job_bytes, odd offsets where the channel allows them. */
+/*
+ * The device-tree node as the runner made it (chan_util.h: chan_dts): its
+ * registers (REGION_INFO, each region mapped and, where one holds a running
+ * counter, seen counting) and its named channels' capabilities.
+ */
+TEST_F(chan, dt_node)
+{
+	const struct chan_dt *dt = chan_dt();
+	struct dmaapi_region_info ri;
+	struct dmaapi_chan_request r2;
+
+	if (!dt)
+		SKIP(return, "no device-tree node with named channels");
+	for (unsigned int i = 0; i <= dt->regions; i++) {
+		volatile uint32_t *reg;
+		uint32_t a, b;
+
+		ri = (struct dmaapi_region_info){ .size = sizeof(ri), .index = i };
+		ASSERT_EQ(0, ioctl(self->fd, DMAAPI_IOCTL_REGION_INFO, &ri));
+		ASSERT_EQ(dt->regions, ri.count);
+		if (i == dt->regions) {		/* past the last one */
+			EXPECT_EQ(0, ri.length);
+			EXPECT_EQ(0, ri.region_flags);
+			EXPECT_EQ(MAP_FAILED, mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd,
+						   ri.mmap_offset));
+			break;
+		}
+		EXPECT_EQ(page_size, ri.length);
+		ASSERT_EQ(DMAAPI_REGION_MMAP, ri.region_flags);
+		reg = mmap(NULL, ri.length, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+			   ri.mmap_offset);
+		ASSERT_NE(MAP_FAILED, reg) TH_LOG("region %u: %s", i, strerror(errno));
+		a = reg[1];
+		usleep(2000);
+		b = reg[1];
+		TH_LOG("region %u: word 1 %#x, then %#x", i, a, b);
+		if ((int)i == dt->counter)
+			EXPECT_NE(a, b);
+		munmap((void *)reg, ri.length);
+	}
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, chan_request(self->fd, dt->names[i], 0, 0, &r2))
+			TH_LOG("%s: %s", dt->names[i], strerror(errno));
+		EXPECT_EQ(dt->caps, r2.caps) TH_LOG("%s", dt->names[i]);
+		TH_LOG("%s: %s on %s, caps %#x", dt->names[i], r2.chan_name, r2.dev_name, r2.caps);
+		close(r2.fd);
+		EXPECT_EQ(0, do_free(self->fd, r2.handle));
+	}
+}
+
+/*
+ * Sizes 1 .. max_job_bytes, odd offsets where the channel allows them:
+ * each rounded down to chan_align() (on raspi3b 7 becomes 4, 4095 4092).
+ */
 TEST_F(chan, memcpy_sizes_alignments)
 {
 	const uint64_t max = self->r.max_job_bytes < (512 << 10) ? self->r.max_job_bytes : (512 << 10);
@@ -115,15 +172,15 @@ TEST_F(chan, memcpy_sizes_alignments)
 	const uint64_t offs[] = { 0, 1, 3, 8, 64, 4095, 4096 };
 	struct dmaapi_chan_job j;
 	unsigned int n = 0, k = 0;
-	uint32_t a = self->r.align;
+	const struct dmaapi_chan_request *r = &self->r;
 
 	for (unsigned int s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		for (unsigned int o = 0; o < sizeof(offs) / sizeof(offs[0]); o++) {
-			uint64_t len = sizes[s], so = offs[o], d = offs[(o + 3) % 7];
+			uint64_t len = chan_al(r, sizes[s]), so = chan_al(r, offs[o]);
+			uint64_t d = chan_al(r, offs[(o + 3) % 7]);
 			long diff;
 
-			if (len % a || so % a || d % a || so + len > self->src.len ||
-			    d + len > self->dst.len)
+			if (!len || so + len > self->src.len || d + len > self->dst.len)
 				continue;
 			tbuf_fill(&self->src, ++k);
 			memset(self->dst.p, 0x5a, self->dst.len);
@@ -368,11 +425,13 @@ TEST_F(chan, coherent_and_user_memory)
 	struct tbuf coh;
 	uint8_t *ubuf;
 
+	const uint64_t so = chan_al(&self->r, 100), d = chan_al(&self->r, 3);
+
 	ASSERT_EQ(0, tbuf_alloc(self->fd, 65536, 0, DMAAPI_DIR_BIDIRECTIONAL, &coh));
 	tbuf_fill(&self->src, 11);
-	chan_job(&j, self->src.handle, 100, coh.handle, 3, 60000, 1);
+	chan_job(&j, self->src.handle, so, coh.handle, d, 60000, 1);
 	ASSERT_EQ(0, run_job(_metadata, self->fd, &self->r, &j));
-	EXPECT_EQ(-1, first_diff(self->src.p + 100, coh.p + 3, 60000));
+	EXPECT_EQ(-1, first_diff(self->src.p + so, coh.p + d, 60000));
 
 	ASSERT_EQ(0, posix_memalign((void **)&ubuf, page_size, page_size));
 	memset(ubuf, 0, page_size);
@@ -460,8 +519,8 @@ TEST_F(chan, all_channels)
 		n++;
 	EXPECT_EQ(ENODEV, errno);
 	TH_LOG("%d more channels", n);
-	if (!strcmp(chan_node(), CHAN_DT_NODE))
-		EXPECT_EQ(7, n);	/* versal: eight ZDMA channels, one is self->r */
+	if (chan_dt())	/* all the machine's channels, one is self->r */
+		EXPECT_EQ(chan_dt()->channels - 1, n);
 	for (int i = 0; i < n; i++) {
 		chan_job(&j, self->src.handle, i * 65536, self->dst.handle, i * 65536, 65536, i);
 		ASSERT_EQ(0, chan_submit(self->fd, r[i].handle, &j, 1, NULL));
@@ -488,9 +547,10 @@ TEST_F(chan, cache_sync_witness)
 	ASSERT_EQ(0, run_job(_metadata, self->fd, &self->r, &j));
 	kw_enable(&chan_kw, false);
 	/* the source cleaned to memory, the destination invalidated around it */
-	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, self->src.dma + off, len));
-	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_FROM_DEVICE, self->dst.dma + off, len));
-	EXPECT_LE(1, chan_synced("to_cpu", DMAAPI_DIR_FROM_DEVICE, self->dst.dma + off, len));
+	ASSERT_NE(0, tbuf_phys(&self->src, off));
+	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, tbuf_phys(&self->src, off), len));
+	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_FROM_DEVICE, tbuf_phys(&self->dst, off), len));
+	EXPECT_LE(1, chan_synced("to_cpu", DMAAPI_DIR_FROM_DEVICE, tbuf_phys(&self->dst, off), len));
 	EXPECT_EQ(-1, first_diff(self->src.p + off, self->dst.p + off, len));
 	kw_close(&chan_kw);
 }

@@ -148,27 +148,28 @@ TEST_F(chan_lifetime, killed_with_jobs_queued)
 /* Unbinding the node's device stops its channels first. */
 TEST_F(chan_lifetime, unbind_with_jobs_queued)
 {
+	const struct chan_dt *dt = chan_dt();
 	struct dmaapi_chan_request r;
 	struct dmaapi_chan_status st;
 	int fd;
 
-	if (strcmp(chan_node(), CHAN_DT_NODE))
-		SKIP(return, "no %s node to unbind", CHAN_DT_NODE);
+	if (!dt)
+		SKIP(return, "no device-tree node with named channels to unbind");
 	fd = busy_channel(_metadata, &r, 24);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, write_sysfs("/sys/bus/platform/drivers/dmaapi/unbind", CHAN_DT_DEV));
-	EXPECT_NE(0, access(CHAN_DT_NODE, F_OK));
+	ASSERT_EQ(0, write_sysfs("/sys/bus/platform/drivers/dmaapi/unbind", dt->dev));
+	EXPECT_NE(0, access(dt->node, F_OK));
 	drained(_metadata, r.fd, 24);
 	EXPECT_ERRNO(ENODEV, chan_status(fd, r.handle, &st));
 	EXPECT_EQ(0, do_free(fd, r.handle));
 	close(r.fd);
 	close(fd);
-	ASSERT_EQ(0, write_sysfs("/sys/bus/platform/drivers/dmaapi/bind", CHAN_DT_DEV));
-	ASSERT_EQ(0, access(CHAN_DT_NODE, F_OK));
+	ASSERT_EQ(0, write_sysfs("/sys/bus/platform/drivers/dmaapi/bind", dt->dev));
+	ASSERT_EQ(0, access(dt->node, F_OK));
 	/* the rebound node has channels again */
-	fd = open(CHAN_DT_NODE, O_RDWR | O_CLOEXEC);
+	fd = open(dt->node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, chan_request(fd, "zdma0", 0, 0, &r));
+	ASSERT_EQ(0, chan_request(fd, dt->names[0], 0, 0, &r));
 	close(r.fd);
 	close(fd);
 }

@@ -11,20 +11,6 @@
 
 #define SPLIT_PAGES 12
 
-/* The page frame of the page at @p (0: unknown, e.g. not root). */
-static uint64_t split_pfn(const void *p)
-{
-	uint64_t e = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e), (uintptr_t)p / page_size * sizeof(e)) != sizeof(e))
-		e = 0;
-	close(fd);
-	return (e >> 63) & 1 ? e & ((1ULL << 55) - 1) : 0;
-}
-
 static uint64_t *split_sort_pfn;
 
 static int split_cmp(const void *a, const void *b)
@@ -53,7 +39,7 @@ static uint8_t *split_scatter(uint64_t pfn[SPLIT_PAGES])
 	madvise(tmp, n * page_size, MADV_NOHUGEPAGE);
 	memset(tmp, 0x11, n * page_size);
 	for (i = 0; i < n; i++) {
-		tpfn[i] = split_pfn(tmp + i * page_size);
+		tpfn[i] = chan_pfn(tmp + i * page_size);
 		ord[i] = i;
 		if (!tpfn[i]) {
 			munmap(tmp, n * page_size);
@@ -73,7 +59,7 @@ static uint8_t *split_scatter(uint64_t pfn[SPLIT_PAGES])
 			return NULL;
 	}
 	for (i = 0; i < n; i++)
-		pfn[i] = split_pfn(dst + i * page_size);
+		pfn[i] = chan_pfn(dst + i * page_size);
 	return dst;
 }
 
@@ -87,13 +73,11 @@ static uint8_t *split_scatter(uint64_t pfn[SPLIT_PAGES])
 	}									\
 } while (0)
 
-/* @x rounded down to the channel's alignment, at least one unit. */
+/* @x rounded down to chan_align(), at least one unit. */
 static uint64_t split_al(const struct dmaapi_chan_request *r, uint64_t x)
 {
-	uint64_t a = r->align ? r->align : 1;
-
-	x -= x % a;
-	return x ? x : a;
+	x = chan_al(r, x);
+	return x ? x : chan_align(r);
 }
 
 /* Page boundaries strictly inside [off, off + len). */
@@ -289,7 +273,7 @@ TEST_F(chan, split_sync_witness)
 	ASSERT_EQ(0, run_job(_metadata, self->fd, &self->r, &j));
 	kw_enable(&chan_kw, false);
 	EXPECT_EQ(-1, first_diff(self->src.p + 64, u + uo, n));
-	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, self->src.dma + 64, n));
+	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, tbuf_phys(&self->src, 64), n));
 	for (uint64_t o = uo; o < uo + n; ) {
 		size_t pg = o / page_size;
 		uint64_t end = (pg + 1) * page_size < uo + n ? (pg + 1) * page_size : uo + n;
@@ -374,7 +358,7 @@ TEST_F(chan, import_udmabuf_pages)
 	q[0] = 1;
 	for (size_t i = 1; i < len / page_size; i++) {
 		q[i * page_size] = 1;
-		if (split_pfn(q + i * page_size) != split_pfn(q + (i - 1) * page_size) + 1)
+		if (chan_pfn(q + i * page_size) != chan_pfn(q + (i - 1) * page_size) + 1)
 			apart++;
 	}
 	TH_LOG("%d of %zu neighbouring pages not adjacent", apart, len / page_size - 1);

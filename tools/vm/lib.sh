@@ -2,7 +2,7 @@
 # Shared by tools/vm/run and tools/vm/matrix: kernel lookup, builds, the
 # initramfs, and reading results off the guest console.
 
-# resolve_kernel 6.1|6.12|debug|arm64|armhf|<bzImage> [kdir]: sets KVER
+# resolve_kernel 6.1|6.12|debug|arm64|armhf|versal|raspi3b|<bzImage> [kdir]: sets KVER
 # KIMAGE KDIR CELL_KERNEL, and KARCH (x86_64, arm64 or arm: what the module,
 # the userspace and QEMU are built and run for).
 resolve_kernel() {
@@ -47,6 +47,16 @@ resolve_kernel() {
 		CELL_KERNEL=versal
 		KARCH=arm64
 		;;
+	raspi3b)
+		# The same arm64 kernel (with bcm2835-dma built in), on QEMU's
+		# raspi3b board: eleven BCM2835 DMA channels (memcpy, slave,
+		# cyclic), no PCI; its device tree is make_raspi3b_dtb's.
+		KDIR=$("$TOP/tools/vm/build-kernel" virt-arm64) || return 1
+		KIMAGE=$KDIR/arch/arm64/boot/Image
+		KVER=$(cat "$KDIR/include/config/kernel.release")
+		CELL_KERNEL=raspi3b
+		KARCH=arm64
+		;;
 	armhf)
 		# The 32-bit ARM kernel for QEMU's virt board (cortex-a15, LPAE,
 		# HIGHMEM), cross-built once and cached (configs/virt-armhf.config).
@@ -58,7 +68,7 @@ resolve_kernel() {
 		;;
 	*)
 		if [ ! -f "$want" ] || [ -z "$kdir" ]; then
-			echo "vm: --kernel takes 6.1, 6.12, debug, arm64, armhf, versal, or a bzImage with --kdir" >&2
+			echo "vm: --kernel takes 6.1, 6.12, debug, arm64, armhf, versal, raspi3b, or a bzImage with --kdir" >&2
 			return 1
 		fi
 		KIMAGE=$want
@@ -519,5 +529,154 @@ make_versal_dtb() {
 	};
 };
 EOF
+	dtc -q -I dts -O dtb -o "$out" "$out.dts"
+}
+
+# make_raspi3b_dtb OUT: a minimal device tree for QEMU's raspi3b (BCM2837,
+# 1 GiB, of which QEMU keeps the top 64 MiB for the VideoCore), after
+# arch/arm64/boot/dts/broadcom/bcm2837-rpi-3-b.dts but with only what the
+# cell needs: one cortex-a53 (QEMU parks the other three in their
+# spin-table loop; none is released), the local (0x40000000) and the
+# armctrl (0x3f00b200) interrupt controllers, the architected timer, PL011
+# UART0 (console ttyAMA0) on fixed clocks, the BCM2835 DMA controller (the
+# eleven channels the firmware gives Linux: brcm,dma-channel-mask 0x7f35),
+# and the PM block's watchdog as the system power controller (poweroff
+# resets the board; with -no-reboot QEMU then exits).  The peripherals sit
+# on /soc with the real board's bus addresses: the CPU's 0x3f000000 is the
+# bus's 0x7e000000, and the DMA engine sees RAM at 0xc0000000 (dma-ranges);
+# the second dma-range maps the peripherals for the DMA engine too, so
+# that dma_map_resource() of a register gives the 0x7e... address a slave
+# job needs.  No GPIO, pinctrl or system-timer node: nothing else may bind
+# those blocks, which /soc/dt-slave (a "dmaapi,dma-device" node, not
+# dma-coherent, as the BCM2835's DMA is not) maps as its regions 0 (the
+# system timer) and 1 (the GPIO block); its dmas name two channels,
+# "slave" and "memcpy", both DREQ 0 (unpaced).  Its device is
+# 3f003000.dt-slave, its node /dev/dmaapi-3f003000.dt-slave.
+make_raspi3b_dtb() {
+	local out=$1
+
+	cat >"$out.dts" <<'DTS'
+/dts-v1/;
+
+/ {
+	compatible = "raspberrypi,3-model-b", "brcm,bcm2837";
+	model = "QEMU raspi3b (dmaapi)";
+	#address-cells = <1>;
+	#size-cells = <1>;
+	interrupt-parent = <&intc>;
+
+	chosen {
+		stdout-path = "serial0:115200n8";
+	};
+
+	aliases {
+		serial0 = &uart0;
+	};
+
+	memory@0 {
+		device_type = "memory";
+		reg = <0x0 0x3c000000>;
+	};
+
+	cpus {
+		#address-cells = <1>;
+		#size-cells = <0>;
+
+		cpu@0 {
+			device_type = "cpu";
+			compatible = "arm,cortex-a53";
+			reg = <0>;
+			enable-method = "spin-table";
+			cpu-release-addr = <0x0 0x000000d8>;
+		};
+	};
+
+	timer {
+		compatible = "arm,armv8-timer", "arm,armv7-timer";
+		interrupt-parent = <&local_intc>;
+		interrupts = <0 4>, <1 4>, <3 4>, <2 4>;
+		always-on;
+	};
+
+	clk_uart: clock-uart {
+		compatible = "fixed-clock";
+		#clock-cells = <0>;
+		clock-frequency = <48000000>;
+	};
+
+	clk_apb: clock-apb {
+		compatible = "fixed-clock";
+		#clock-cells = <0>;
+		clock-frequency = <250000000>;
+	};
+
+	soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges = <0x7e000000 0x3f000000 0x1000000>,
+			 <0x40000000 0x40000000 0x1000>;
+		dma-ranges = <0xc0000000 0x0 0x3f000000>,
+			     <0x7e000000 0x3f000000 0x1000000>;
+
+		local_intc: interrupt-controller@40000000 {
+			compatible = "brcm,bcm2836-l1-intc";
+			reg = <0x40000000 0x100>;
+			interrupt-controller;
+			#interrupt-cells = <2>;
+			interrupt-parent = <&local_intc>;
+		};
+
+		intc: interrupt-controller@7e00b200 {
+			compatible = "brcm,bcm2836-armctrl-ic";
+			reg = <0x7e00b200 0x200>;
+			interrupt-controller;
+			#interrupt-cells = <2>;
+			interrupt-parent = <&local_intc>;
+			interrupts = <8 4>;
+		};
+
+		dma: dma-controller@7e007000 {
+			compatible = "brcm,bcm2835-dma";
+			reg = <0x7e007000 0xf00>;
+			interrupts = <1 16>, <1 17>, <1 18>, <1 19>, <1 20>,
+				     <1 21>, <1 22>, <1 23>, <1 24>, <1 25>,
+				     <1 26>,
+				     /* channels 11-14 share one */
+				     <1 27>, <1 27>, <1 27>, <1 27>,
+				     /* the one all channels share, unused */
+				     <1 28>;
+			interrupt-names = "dma0", "dma1", "dma2", "dma3", "dma4",
+					  "dma5", "dma6", "dma7", "dma8", "dma9",
+					  "dma10", "dma11", "dma12", "dma13",
+					  "dma14", "dma-shared-all";
+			#dma-cells = <1>;
+			brcm,dma-channel-mask = <0x7f35>;
+		};
+
+		watchdog@7e100000 {
+			compatible = "brcm,bcm2835-pm-wdt";
+			reg = <0x7e100000 0x28>;
+			system-power-controller;
+		};
+
+		uart0: serial@7e201000 {
+			compatible = "arm,pl011", "arm,primecell";
+			reg = <0x7e201000 0x200>;
+			interrupts = <2 25>;
+			clocks = <&clk_uart>, <&clk_apb>;
+			clock-names = "uartclk", "apb_pclk";
+			arm,primecell-periphid = <0x00241011>;
+		};
+
+		dt-slave@7e003000 {
+			compatible = "dmaapi,dma-device";
+			reg = <0x7e003000 0x1000>, <0x7e200000 0x1000>;
+			dmas = <&dma 0>, <&dma 0>;
+			dma-names = "slave", "memcpy";
+		};
+	};
+};
+DTS
 	dtc -q -I dts -O dtb -o "$out" "$out.dts"
 }
