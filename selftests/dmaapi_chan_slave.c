@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,8 +44,6 @@
 
 #define WAIT_MS 10000
 
-/* the node of the tree's /soc/dt-slave@7e003000: its device 3f003000.dt-slave */
-#define SLAVE_NODE_GLOB "/dev/dmaapi-*dt-slave"
 #define SLAVE_NO_NODE "no dmaapi node with a slave channel (dt-slave)"
 #define SLAVE_ALL_CAN "every DMA_MEMCPY channel here can do DMA_SLAVE"
 
@@ -61,8 +58,8 @@
 
 #define DMA_API_DUMP "/sys/kernel/debug/dma-api/dump"
 
-static int slave_config(int fd, uint32_t handle, uint32_t dir, uint32_t region, uint64_t off,
-			uint32_t width, uint32_t burst, struct dmaapi_chan_slave_config *c)
+static void slave_config_fill(struct dmaapi_chan_slave_config *c, uint32_t handle, uint32_t dir,
+			      uint32_t region, uint64_t off, uint32_t width, uint32_t burst)
 {
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(*c);
@@ -72,6 +69,12 @@ static int slave_config(int fd, uint32_t handle, uint32_t dir, uint32_t region, 
 	c->offset = off;
 	c->addr_width = width;
 	c->maxburst = burst;
+}
+
+static int slave_config(int fd, uint32_t handle, uint32_t dir, uint32_t region, uint64_t off,
+			uint32_t width, uint32_t burst, struct dmaapi_chan_slave_config *c)
+{
+	slave_config_fill(c, handle, dir, region, off, width, burst);
 	return ioctl(fd, DMAAPI_IOCTL_CHAN_SLAVE_CONFIG, c);
 }
 
@@ -125,17 +128,12 @@ static int resource_maps(const char *dev)
 	return n;
 }
 
-/* The dt-slave node's path, or NULL. */
+/* The node with a slave channel the runner made (chan_util.h), or NULL. */
 static const char *slave_node(void)
 {
-	static char path[128];
-	glob_t g;
+	const struct chan_dt *dt = chan_dt();
 
-	if (glob(SLAVE_NODE_GLOB, 0, NULL, &g))
-		return NULL;
-	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
-	globfree(&g);
-	return path;
+	return dt && (dt->caps & DMAAPI_CHAN_CAP_SLAVE) ? dt->node : NULL;
 }
 
 /* Whether the channels attribute's line of @handle has @fields. */
@@ -189,8 +187,7 @@ TEST_F(chan_slave_any, not_a_channel)
 					  &c));
 	EXPECT_ERRNO(ENOENT, slave_config(self->fd, a.handle + 100, DMAAPI_JOB_DEV_TO_MEM, 0, 0,
 					  4, 1, &c));
-	slave_config(self->fd, 0, 0, 0, 0, 0, 0, &c);
-	c.handle = a.handle;
+	slave_config_fill(&c, a.handle, DMAAPI_JOB_DEV_TO_MEM, 0, 0, 4, 1);
 	c.flags = 1;
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_CHAN_SLAVE_CONFIG, &c));
 	c.flags = 0;
@@ -471,7 +468,7 @@ TEST_F(chan_slave, validation)
 	EXPECT_EQ(0, slave_config(self->fd, h, DMAAPI_JOB_MEM_TO_DEV, GPIO_REGION,
 				  self->gpio_len - 4, 4, 1, &c));
 	/* flags and reserved */
-	slave_config(self->fd, h, DMAAPI_JOB_DEV_TO_MEM, TIMER_REGION, TIMER_CLO, 4, 1, &c);
+	slave_config_fill(&c, h, DMAAPI_JOB_DEV_TO_MEM, TIMER_REGION, TIMER_CLO, 4, 1);
 	c.flags = 1;
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, DMAAPI_IOCTL_CHAN_SLAVE_CONFIG, &c));
 	c.flags = 0;
@@ -531,21 +528,24 @@ TEST_F(chan_slave, validation)
  */
 TEST_F(chan_slave, cache_sync_witness)
 {
+	const uint32_t saved = self->gpio[GPIO_GPFSEL0 / 4];
 	const uint64_t off = 256, len = 2048;
 	struct dmaapi_chan_slave_config c;
+	struct dmaapi_map_user in, out;
 	struct dmaapi_chan_job j;
-	const char *why;
-	struct tbuf in, out;
+	uint8_t *bin, *bout;
 	uint64_t pin, pout;
+	const char *why;
 
-	ASSERT_EQ(0, tbuf_alloc(self->fd, page_size, DMAAPI_ALLOC_CACHED, DMAAPI_DIR_FROM_DEVICE,
-				&in));
-	ASSERT_EQ(0, tbuf_alloc(self->fd, page_size, DMAAPI_ALLOC_CACHED, DMAAPI_DIR_TO_DEVICE,
-				&out));
-	memset(in.p, 0, in.len);	/* faulted in: pagemap has the pages */
-	memset(out.p, 0, out.len);
-	pin = virt_to_phys(in.p);
-	pout = virt_to_phys(out.p);
+	/* user mappings: pagemap tells their pages (not a PFN map's) */
+	ASSERT_EQ(0, posix_memalign((void **)&bin, page_size, page_size));
+	ASSERT_EQ(0, posix_memalign((void **)&bout, page_size, page_size));
+	memset(bin, 0, page_size);
+	memcpy(bout + 256, &saved, 4);	/* what the job writes to GPFSEL0 */
+	ASSERT_EQ(0, do_map(self->fd, bin, page_size, DMAAPI_DIR_FROM_DEVICE, 0, &in));
+	ASSERT_EQ(0, do_map(self->fd, bout, page_size, DMAAPI_DIR_TO_DEVICE, 0, &out));
+	pin = virt_to_phys(bin);
+	pout = virt_to_phys(bout);
 	ASSERT_NE(0, pin) TH_LOG("no physical address in /proc/self/pagemap");
 	ASSERT_NE(0, pout);
 	ASSERT_EQ(0, slave_config(self->fd, self->r.handle, DMAAPI_JOB_DEV_TO_MEM, TIMER_REGION,
@@ -564,6 +564,10 @@ TEST_F(chan_slave, cache_sync_witness)
 	EXPECT_LE(1, chan_synced("to_cpu", DMAAPI_DIR_FROM_DEVICE, pin + off, len));
 	EXPECT_LE(1, chan_synced("to_dev", DMAAPI_DIR_TO_DEVICE, pout + off, 4));
 	kw_close(&chan_kw);
+	EXPECT_EQ(0, do_free(self->fd, in.handle));
+	EXPECT_EQ(0, do_free(self->fd, out.handle));
+	free(bin);
+	free(bout);
 }
 
 /* A flush with slave jobs queued retires them all; the next job still runs. */
