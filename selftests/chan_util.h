@@ -218,6 +218,23 @@ static inline int run_job(struct __test_metadata *_metadata, int fd,
 		}								\
 	} while (0)
 
+/*
+ * A channel's line of the channels attribute is @want, then, for a slave channel, its slave fields
+ * (their values are dmaapi_chan_slave's to check).
+ */
+static inline void expect_chan_line(struct __test_metadata *_metadata, const char *want,
+			     const char *line, uint32_t caps)
+{
+	const char *tail = line + strlen(want);
+
+	ASSERT_EQ(0, strncmp(want, line, strlen(want))) TH_LOG("'%s' is not '%s...'", line, want);
+	if (caps & DMAAPI_CHAN_CAP_SLAVE) {
+		EXPECT_EQ(0, strncmp(tail, " slave_dirs=", strlen(" slave_dirs="))) TH_LOG("%s", line);
+	} else {
+		EXPECT_STREQ("", tail);
+	}
+}
+
 /* A test buffer: an allocation of the node, mapped. */
 struct tbuf {
 	uint32_t handle;
