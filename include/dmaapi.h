@@ -87,7 +87,7 @@ extern "C" {
  * 1.N" needs a library with DMAAPI_ABI_MINOR >= N (the symbol version
  * DMAAPI_1.N says so at load time). */
 #define DMAAPI_ABI_MAJOR 1
-#define DMAAPI_ABI_MINOR 6
+#define DMAAPI_ABI_MINOR 7
 
 /* Alignment of a type, for the macros below. */
 #if defined(__cplusplus)
@@ -1063,6 +1063,63 @@ int dmaapi_chan_reset(struct dmaapi_chan *ch);
 int dmaapi_chan_set_queue_limit(struct dmaapi_chan *ch, uint32_t limit);
 /** dmaapi_chan_max_job_bytes() - the longest job; 0 if @ch is NULL. */
 size_t dmaapi_chan_max_job_bytes(const struct dmaapi_chan *ch);
+
+/*
+ * Slave jobs (since ABI 1.7, symbol version DMAAPI_1.7): on a channel with
+ * DMAAPI_CHAN_SLAVE, jobs between a region of the device's containers and
+ * one register of the device itself (a region of dmaapi_regs_info(), and
+ * an offset in it: never an address), configured per direction first.
+ */
+
+/* The direction of a slave job. */
+enum dmaapi_slave_dir {
+	DMAAPI_SLAVE_DEV_TO_MEM = 1,	/* the register is read, memory written */
+	DMAAPI_SLAVE_MEM_TO_DEV = 2,	/* memory is read, the register written */
+};
+
+/**
+ * struct dmaapi_slave_config - the register of one direction's slave jobs
+ * @direction: which jobs it is for
+ * @regs: the device's register region, as dmaapi_regs_info() numbers them
+ * @offset: of the register in the region, a multiple of @width
+ * @width: bytes moved to or from the register at a time (1, 2, 4, 8 or 16:
+ *     one the channel allows)
+ * @maxburst: words per burst, 1 .. 256 (0 is 1)
+ */
+struct dmaapi_slave_config {
+	enum dmaapi_slave_dir direction;
+	unsigned int regs;
+	uint64_t offset;
+	uint32_t width;
+	uint32_t maxburst;
+};
+
+/**
+ * dmaapi_chan_slave_config() - set the register of @cfg->direction's jobs
+ * (since 1.7).
+ *
+ * Replaces that direction's previous configuration; refused while jobs are
+ * queued.  Errors: NULL_POINTER, INDEX (the register is past its region's
+ * end), SYSTEM: EOPNOTSUPP (a channel without DMAAPI_CHAN_SLAVE), EINVAL
+ * (a direction, width or burst the channel cannot do, an offset not a
+ * multiple of @width, a region the device does not have), EBUSY (jobs are
+ * queued), EIO (the register cannot be mapped for the controller).
+ */
+int dmaapi_chan_slave_config(struct dmaapi_chan *ch, const struct dmaapi_slave_config *cfg);
+
+/**
+ * dmaapi_chan_submit_slave() - queue @count slave jobs of direction @dir
+ * (since 1.7).
+ *
+ * As dmaapi_chan_submit(), but each job has one memory end: @dst and
+ * @dst_offset for DEV_TO_MEM, @src and @src_offset for MEM_TO_DEV; the
+ * other end (NULL, offset 0) is the register of dmaapi_chan_slave_config().
+ * Errors: those of dmaapi_chan_submit(), and SYSTEM: EINVAL (no
+ * configuration of @dir, the other end not NULL, a length or offset not a
+ * multiple of the configured width).
+ */
+int dmaapi_chan_submit_slave(struct dmaapi_chan *ch, enum dmaapi_slave_dir dir,
+			     struct dmaapi_job *jobs, size_t count);
 
 /* ------------------------------------------------------------------------ */
 /* dma-buf: export and import (since 1.3)                                    */

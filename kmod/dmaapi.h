@@ -295,6 +295,8 @@ __poll_t dmaapi_fops_poll(struct file *filp, struct poll_table_struct *wait);
 /* dmaapi_regions.c */
 int dmaapi_ioctl_region_info(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_region_mmap(struct dmaapi_ctx *ctx, struct vm_area_struct *vma);
+int dmaapi_region_reg(struct dmaapi_dev *ddev, u32 index, u64 offset, u32 len,
+		      phys_addr_t *phys);
 
 /* dmaapi_buf.c, for dmaapi_regions.c */
 int dmaapi_ctx_note_mm(struct dmaapi_ctx *ctx, struct mm_struct *mm);
@@ -432,6 +434,7 @@ int dmaapi_ioctl_chan_flush(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_chan_reset(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_chan_get_status(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg);
+int dmaapi_ioctl_chan_slave_config(struct dmaapi_ctx *ctx, void *arg);
 void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx);
 void dmaapi_chan_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
 void dmaapi_chan_forget(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj);
@@ -451,6 +454,7 @@ static inline int dmaapi_ioctl_chan_none(struct dmaapi_ctx *ctx, void *arg)
 #define dmaapi_ioctl_chan_reset dmaapi_ioctl_chan_none
 #define dmaapi_ioctl_chan_get_status dmaapi_ioctl_chan_none
 #define dmaapi_ioctl_chan_set_limit dmaapi_ioctl_chan_none
+#define dmaapi_ioctl_chan_slave_config dmaapi_ioctl_chan_none
 
 static inline void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx)
 {

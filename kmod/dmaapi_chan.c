@@ -90,8 +90,11 @@ static int dmaapi_chan_renew(struct dmaapi_chan *ch)
 	ch->chan = dma_request_channel(mask, dmaapi_chan_same, old);
 	if (ch->chan) {
 		ch->dma_dev = ch->chan->device->dev;
-		return 0;
+		/* the same channel: its slave mappings stand */
+		return dmaapi_chan_slave_apply(ch);
 	}
+	/* the device is the old channel's still: unmap for it */
+	dmaapi_chan_slave_unmap(ch);
 	spin_lock_irq(&ch->lock);
 	ch->dead = true;
 	spin_unlock_irq(&ch->lock);
@@ -166,6 +169,7 @@ static void dmaapi_chan_stop(struct dmaapi_chan *ch)
 	if (ch->chan) {
 		dmaapi_chan_flush(ch);
 		dmaapi_chan_unmap_all(ch);
+		dmaapi_chan_slave_unmap(ch);
 		dma_release_channel(ch->chan);
 		ch->chan = NULL;
 	}
@@ -506,7 +510,7 @@ int dmaapi_ioctl_chan_set_limit(struct dmaapi_ctx *ctx, void *arg)
 /* The "channels" attribute */
 
 /* Room for one more whole line (they are shorter) and the last one. */
-#define DMAAPI_CHANNELS_LINE 256
+#define DMAAPI_CHANNELS_LINE 512
 
 /*
  * One line per channel held by a file of @ddev, for
@@ -563,13 +567,15 @@ ssize_t dmaapi_channels_show(struct dmaapi_dev *ddev, char *buf)
 			aborted = ch->aborted;
 			spin_unlock_irq(&ch->lock);
 			len += sysfs_emit_at(buf, len,
-					     "chan=%.32s device=%.64s pid=%d handle=%u queued=%u unread=%u limit=%u max_job=%llu submitted=%llu completed=%llu errors=%llu aborted=%llu mapped=%u\n",
+					     "chan=%.32s device=%.64s pid=%d handle=%u queued=%u unread=%u limit=%u max_job=%llu submitted=%llu completed=%llu errors=%llu aborted=%llu mapped=%u",
 					     dma_chan_name(ch->chan),
 					     dev_name(ch->dma_dev), ch->pid,
 					     obj->handle, queued, unread, limit,
 					     ch->max_job, submitted, completed,
 					     errors, aborted,
 					     dmaapi_chan_nmaps(ch));
+			len += dmaapi_chan_slave_show(ch, buf, len);
+			len += sysfs_emit_at(buf, len, "\n");
 		}
 		mutex_unlock(&ctx->lock);
 	}

@@ -18,6 +18,20 @@ struct dma_buf_attachment;
 struct eventfd_ctx;
 struct sg_table;
 
+/*
+ * One direction's slave configuration (dmaapi_chan_slave.c): the register
+ * the direction's jobs read or write, mapped for the channel's DMA device.
+ * Set and read under ctx->lock.
+ */
+struct dmaapi_chan_slave {
+	bool set;
+	phys_addr_t phys;		/* the register's CPU address */
+	dma_addr_t map;			/* dma_map_resource() of it */
+	dma_addr_t addr;		/* what the engine is given */
+	u32 width;			/* bytes */
+	u32 burst;
+};
+
 struct dmaapi_chan {
 	struct dmaapi_obj obj;
 	struct kref ref;		/* the handle and the channel fd */
@@ -30,6 +44,8 @@ struct dmaapi_chan {
 	u32 caps;
 	pid_t pid;			/* the requester's tgid (init namespace) */
 	struct list_head maps;		/* struct dmaapi_chan_map (ctx->lock) */
+	/* [0]: DMAAPI_JOB_DEV_TO_MEM's, [1]: DMAAPI_JOB_MEM_TO_DEV's */
+	struct dmaapi_chan_slave slave[2];
 
 	spinlock_t lock;
 	struct list_head queued;	/* submitted jobs, in submission order */
@@ -74,8 +90,9 @@ struct dmaapi_chan_map {
 };
 
 /*
- * One dmaengine memcpy descriptor of a job: a contiguous source piece and
- * a contiguous destination piece of one length.  @joined[i]: the piece
+ * One dmaengine descriptor of a job (memcpy, or slave: then one side is
+ * the register, the same address in every piece): a contiguous source
+ * piece and a contiguous destination piece of one length.  @joined[i]: the piece
  * continues the previous one in the same run of side i (the job's syncs
  * cover such pieces as one range).
  */
@@ -96,7 +113,9 @@ struct dmaapi_job_piece {
 struct dmaapi_job {
 	struct list_head node;
 	struct dmaapi_chan *ch;
-	struct dmaapi_chan_map *map[2];	/* source, destination; NULL once retired */
+	/* source, destination; NULL once retired, and at a slave job's device end */
+	struct dmaapi_chan_map *map[2];
+	enum dma_transfer_direction xfer;	/* DMA_MEM_TO_MEM: memcpy */
 	u64 len;
 	unsigned int npieces;
 	unsigned int pending;
@@ -118,5 +137,17 @@ void dmaapi_job_retire(struct dmaapi_job *job);
 void dmaapi_job_abort(struct dmaapi_job *job);
 void dmaapi_chan_unmap_all(struct dmaapi_chan *ch);
 unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch);
+
+
+/* dmaapi_chan_slave.c */
+int dmaapi_job_slave_end(const struct dmaapi_chan *ch,
+			 const struct dmaapi_chan_job *uj, int *side,
+			 dma_addr_t *addr, u32 *width);
+struct dma_async_tx_descriptor *
+dmaapi_piece_prep(struct dmaapi_chan *ch, const struct dmaapi_job *job,
+		  const struct dmaapi_job_piece *p);
+int dmaapi_chan_slave_apply(struct dmaapi_chan *ch);
+void dmaapi_chan_slave_unmap(struct dmaapi_chan *ch);
+int dmaapi_chan_slave_show(struct dmaapi_chan *ch, char *buf, int len);
 
 #endif /* _DMAAPI_CHAN_H */

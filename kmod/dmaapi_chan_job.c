@@ -493,7 +493,8 @@ static struct dmaapi_chan_map *dmaapi_job_end(struct dmaapi_ctx *ctx,
 /*
  * Splits @len bytes from @off[0] of @map[0] to @off[1] of @map[1] into
  * pieces contiguous on both sides and at most @max_seg long; fills @p if
- * not NULL.  Returns the number of pieces, -EXDEV beyond
+ * not NULL.  A NULL @map[i] is a slave job's device end: no runs, one
+ * address (the caller's).  Returns the number of pieces, -EXDEV beyond
  * DMAAPI_CHAN_MAX_PIECES.
  */
 static int dmaapi_job_split(struct dmaapi_chan_map *const map[2],
@@ -507,13 +508,15 @@ static int dmaapi_job_split(struct dmaapi_chan_map *const map[2],
 	int i;
 
 	for (i = 0; i < 2; i++)
-		for (r[i] = 0; r[i] < map[i]->nruns; r[i]++)
+		for (r[i] = 0; map[i] && r[i] < map[i]->nruns; r[i]++)
 			if (off[i] < map[i]->runs[r[i]].start +
 				     map[i]->runs[r[i]].len)
 				break;
 	while (len) {
 		step = min_t(u64, len, max_seg);
 		for (i = 0; i < 2; i++) {
+			if (!map[i])
+				continue;
 			/* the runs cover the object: only a short import */
 			if (r[i] == map[i]->nruns)
 				return -EIO;
@@ -525,6 +528,8 @@ static int dmaapi_job_split(struct dmaapi_chan_map *const map[2],
 		if (p) {
 			p[n].len = step;
 			for (i = 0; i < 2; i++) {
+				if (!map[i])
+					continue;
 				p[n].dma[i] = run[i]->dma +
 					      (off[i] - run[i]->start);
 				p[n].joined[i] = joined[i];
@@ -533,6 +538,8 @@ static int dmaapi_job_split(struct dmaapi_chan_map *const map[2],
 		n++;
 		len -= step;
 		for (i = 0; i < 2; i++) {
+			if (!map[i])
+				continue;
 			off[i] += step;
 			joined[i] = off[i] < run[i]->start + run[i]->len;
 			if (!joined[i])
@@ -542,31 +549,57 @@ static int dmaapi_job_split(struct dmaapi_chan_map *const map[2],
 	return n;
 }
 
+/*
+ * Whether the channel can take piece @p of a job: a memcpy piece aligned
+ * as the channel needs, a slave piece whose memory end keeps the width.
+ */
+static bool dmaapi_piece_ok(const struct dmaapi_chan *ch,
+			    const struct dmaapi_job_piece *p, int dev_side,
+			    u32 width)
+{
+	if (dev_side < 0)
+		return is_dma_copy_aligned(ch->chan->device, p->dma[0],
+					   p->dma[1], p->len);
+	/* @width is a power of two */
+	return !((p->len | p->dma[!dev_side]) & (width - 1));
+}
+
 static struct dmaapi_job *dmaapi_job_prepare(struct dmaapi_ctx *ctx,
 					     struct dmaapi_chan *ch,
 					     const struct dmaapi_chan_job *uj)
 {
-	struct dmaapi_chan_map *map[2];
+	static const enum dma_transfer_direction slave_xfer[2] = {
+		DMA_DEV_TO_MEM, DMA_MEM_TO_DEV
+	};
+	struct dmaapi_chan_map *map[2] = { NULL, NULL };
 	const u64 off[2] = { uj->src_offset, uj->dst_offset };
 	const u32 handle[2] = { uj->src_handle, uj->dst_handle };
 	struct dmaapi_job *job;
+	dma_addr_t dev_addr = 0;
+	int i, n, ret, dev_side = -1;	/* a slave job's device end */
 	unsigned int k;
-	int i, n;
+	u32 width = 0;
 
-	if (uj->op != DMAAPI_JOB_MEMCPY)
-		return ERR_PTR(-EINVAL);
+	if (uj->op != DMAAPI_JOB_MEMCPY) {
+		ret = dmaapi_job_slave_end(ch, uj, &dev_side, &dev_addr,
+					   &width);
+		if (ret)
+			return ERR_PTR(ret);
+	}
 	if (uj->flags)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (uj->__reserved || uj->cookie || !uj->length)
 		return ERR_PTR(-EINVAL);
 	if (uj->length > ch->max_job)
 		return ERR_PTR(-EFBIG);
-	if (uj->src_handle == uj->dst_handle &&
+	if (dev_side < 0 && uj->src_handle == uj->dst_handle &&
 	    uj->src_offset < uj->dst_offset + uj->length &&
 	    uj->dst_offset < uj->src_offset + uj->length)
 		return ERR_PTR(-EINVAL);
 
 	for (i = 0; i < 2; i++) {
+		if (i == dev_side)
+			continue;
 		map[i] = dmaapi_job_end(ctx, ch, i, handle[i], off[i],
 					uj->length);
 		if (IS_ERR(map[i]))
@@ -579,6 +612,7 @@ static struct dmaapi_job *dmaapi_job_prepare(struct dmaapi_ctx *ctx,
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 	job->ch = ch;
+	job->xfer = dev_side < 0 ? DMA_MEM_TO_MEM : slave_xfer[dev_side];
 	job->len = uj->length;
 	job->npieces = n;
 	job->rec.user_data = uj->user_data;
@@ -587,14 +621,17 @@ static struct dmaapi_job *dmaapi_job_prepare(struct dmaapi_ctx *ctx,
 		struct dmaapi_job_piece *p = &job->pieces[k];
 
 		p->job = job;
+		if (dev_side >= 0)
+			p->dma[dev_side] = dev_addr;
 		/* the channel's alignment, of the addresses it is given */
-		if (!is_dma_copy_aligned(ch->chan->device, p->dma[0], p->dma[1],
-					 p->len)) {
+		if (!dmaapi_piece_ok(ch, p, dev_side, width)) {
 			kfree(job);
 			return ERR_PTR(-EINVAL);
 		}
 	}
 	for (i = 0; i < 2; i++) {
+		if (!map[i])
+			continue;
 		job->map[i] = map[i];
 		dmaapi_job_sync(job, i, false);
 		atomic_inc(&map[i]->jobs);
@@ -627,9 +664,7 @@ static bool dmaapi_job_start(struct dmaapi_chan *ch, struct dmaapi_job *job,
 	spin_unlock_irq(&ch->lock);
 	for (k = 0; k < job->npieces; k++) {
 		p = &job->pieces[k];
-		tx = dmaengine_prep_dma_memcpy(ch->chan, p->dma[1], p->dma[0],
-					       p->len,
-					       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+		tx = dmaapi_piece_prep(ch, job, p);
 		if (!tx)
 			break;
 		tx->callback_result = dmaapi_piece_done;

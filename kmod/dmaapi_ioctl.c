@@ -291,6 +291,7 @@ union dmaapi_ucmd_buffer {
 	struct dmaapi_chan_op chan_op;
 	struct dmaapi_chan_status chan_status;
 	struct dmaapi_chan_set_limit chan_set_limit;
+	struct dmaapi_chan_slave_config chan_slave_config;
 	struct dmaapi_irq_info irq_info;
 	struct dmaapi_irq_set irq_set;
 	struct dmaapi_region_info region_info;
@@ -393,6 +394,9 @@ static const struct dmaapi_ioctl_op dmaapi_ioctl_ops[] = {
 		 NULL),
 	IOCTL_OP(DMAAPI_IOCTL_CHAN_RESET, dmaapi_ioctl_chan_reset,
 		 struct dmaapi_chan_op, __reserved, false, false, false, NULL),
+	IOCTL_OP(DMAAPI_IOCTL_CHAN_SLAVE_CONFIG, dmaapi_ioctl_chan_slave_config,
+		 struct dmaapi_chan_slave_config, __reserved, false, true, false,
+		 NULL),
 	/* interrupts and registers, from 0xA0; the slots between are ENOTTY */
 	IOCTL_OP(DMAAPI_IOCTL_IRQ_INFO, dmaapi_ioctl_irq_info,
 		 struct dmaapi_irq_info, active_type, false, true, false, NULL),

@@ -15,6 +15,7 @@
 
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 
@@ -83,6 +84,40 @@ int dmaapi_ioctl_region_info(struct dmaapi_ctx *ctx, void *arg)
 	cmd->region_flags = res ? dmaapi_region_flags(res) : 0;
 	cmd->length = cmd->region_flags ? resource_size(res) : 0;
 	cmd->mmap_offset = DMAAPI_REGION_MMAP_OFFSET(cmd->index);
+	return 0;
+}
+
+/**
+ * dmaapi_region_reg() - a register of a region of the node's device
+ * @ddev: the node's device
+ * @index: the region (as REGION_INFO numbers them)
+ * @offset: of the register in the region
+ * @len: the register's width in bytes
+ * @phys: its CPU physical address (out)
+ *
+ * For a DMA engine given the register (a slave channel's configuration):
+ * the caller maps @phys for the engine's device.
+ *
+ * Return: 0; -EINVAL if the device has no such memory region; -ERANGE if
+ * the register does not lie inside it.
+ */
+int dmaapi_region_reg(struct dmaapi_dev *ddev, u32 index, u64 offset, u32 len,
+		      phys_addr_t *phys)
+{
+	struct resource *res;
+	unsigned int count;
+	u64 end;
+
+	if (index >= DMAAPI_REGION_MAX_INDEX)
+		return -EINVAL;
+	res = dmaapi_region(ddev, index, &count);
+	if (!res || resource_type(res) != IORESOURCE_MEM || !res->start ||
+	    !resource_size(res))
+		return -EINVAL;
+	if (check_add_overflow(offset, (u64)len, &end) ||
+	    end > resource_size(res))
+		return -ERANGE;
+	*phys = res->start + offset;
 	return 0;
 }
 

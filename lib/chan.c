@@ -2,7 +2,8 @@
 /*
  * dmaengine channels of a kernel device (DMAAPI_IOCTL_CHAN_*): open by name
  * or capability, submit a batch of memcpy jobs in one ioctl, read their
- * completions from the channel fd, flush, reset, the limits.
+ * completions from the channel fd, flush, reset, the limits; slave jobs
+ * between memory and a register of the device (since 1.7).
  */
 #include "internal.h"
 
@@ -159,8 +160,51 @@ static int submit_error(const struct dmaapi_chan *ch, const struct dmaapi_job *j
 	return dmaapi__fail_errno(err);
 }
 
-DMAAPI_EXPORT int dmaapi_chan_submit(struct dmaapi_chan *ch, struct dmaapi_job *jobs,
-				     size_t count)
+/* Bad input the kernel would refuse with EINVAL: SYSTEM, as it would say. */
+static int fail_inval(void)
+{
+	errno = EINVAL;
+	return dmaapi__fail(DMAAPI_ERR_SYSTEM, EINVAL);
+}
+
+/* One end of a job: a region and a range in it. */
+static int end_check(const struct dmaapi_region *r, size_t offset, size_t length)
+{
+	if (!r)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	if (offset > r->size || length > r->size - offset)
+		return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
+	return 0;
+}
+
+/* A job of kernel op @op: memcpy (both ends) or slave (the memory end). */
+static int job_check(const struct dmaapi_chan *ch, uint32_t op, const struct dmaapi_job *j)
+{
+	int ret;
+
+	if (op == DMAAPI_JOB_DEV_TO_MEM && (j->src || j->src_offset))
+		return fail_inval();
+	if (op == DMAAPI_JOB_MEM_TO_DEV && (j->dst || j->dst_offset))
+		return fail_inval();
+	if (!j->length)
+		return dmaapi__fail(DMAAPI_ERR_ZERO_SIZED, 0);
+	if (op != DMAAPI_JOB_DEV_TO_MEM) {
+		ret = end_check(j->src, j->src_offset, j->length);
+		if (ret)
+			return ret;
+	}
+	if (op != DMAAPI_JOB_MEM_TO_DEV) {
+		ret = end_check(j->dst, j->dst_offset, j->length);
+		if (ret)
+			return ret;
+	}
+	if (j->length > ch->max_job)
+		return dmaapi__fail_segment(j->length, ch->max_job);
+	return 0;
+}
+
+static int chan_submit(struct dmaapi_chan *ch, uint32_t op, struct dmaapi_job *jobs,
+		       size_t count)
 {
 	struct dmaapi_chan_submit s;
 	struct dmaapi_chan_job *kj;
@@ -175,27 +219,24 @@ DMAAPI_EXPORT int dmaapi_chan_submit(struct dmaapi_chan *ch, struct dmaapi_job *
 		return dmaapi__fail(DMAAPI_ERR_SYSTEM, EAGAIN);
 	}
 	for (size_t i = 0; i < count; i++) {
-		const struct dmaapi_job *j = &jobs[i];
-
-		if (!j->src || !j->dst)
-			return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
-		if (!j->length)
-			return dmaapi__fail(DMAAPI_ERR_ZERO_SIZED, 0);
-		if (j->src_offset > j->src->size || j->length > j->src->size - j->src_offset ||
-		    j->dst_offset > j->dst->size || j->length > j->dst->size - j->dst_offset)
-			return dmaapi__fail(DMAAPI_ERR_INDEX, 0);
-		if (j->length > ch->max_job)
-			return dmaapi__fail_segment(j->length, ch->max_job);
+		ret = job_check(ch, op, &jobs[i]);
+		if (ret)
+			return ret;
 	}
 	kj = calloc(count, sizeof(*kj));
 	if (!kj)
 		return dmaapi__fail(DMAAPI_ERR_NO_MEMORY, ENOMEM);
 	for (size_t i = 0; i < count; i++) {
-		kj[i].op = DMAAPI_JOB_MEMCPY;
-		kj[i].src_handle = (uint32_t)jobs[i].src->cookie;
-		kj[i].src_offset = jobs[i].src_offset;
-		kj[i].dst_handle = (uint32_t)jobs[i].dst->cookie;
-		kj[i].dst_offset = jobs[i].dst_offset;
+		kj[i].op = op;
+		/* a slave job's device end: handle 0, offset 0 */
+		if (jobs[i].src) {
+			kj[i].src_handle = (uint32_t)jobs[i].src->cookie;
+			kj[i].src_offset = jobs[i].src_offset;
+		}
+		if (jobs[i].dst) {
+			kj[i].dst_handle = (uint32_t)jobs[i].dst->cookie;
+			kj[i].dst_offset = jobs[i].dst_offset;
+		}
 		kj[i].length = jobs[i].length;
 		kj[i].user_data = jobs[i].user_data;
 	}
@@ -213,6 +254,61 @@ DMAAPI_EXPORT int dmaapi_chan_submit(struct dmaapi_chan *ch, struct dmaapi_job *
 	}
 	free(kj);
 	return ret;
+}
+
+DMAAPI_EXPORT int dmaapi_chan_submit(struct dmaapi_chan *ch, struct dmaapi_job *jobs,
+				     size_t count)
+{
+	return chan_submit(ch, DMAAPI_JOB_MEMCPY, jobs, count);
+}
+
+/* The kernel's op of a slave direction; 0 (memcpy) if it is none. */
+static uint32_t slave_op(enum dmaapi_slave_dir dir)
+{
+	switch (dir) {
+	case DMAAPI_SLAVE_DEV_TO_MEM:
+		return DMAAPI_JOB_DEV_TO_MEM;
+	case DMAAPI_SLAVE_MEM_TO_DEV:
+		return DMAAPI_JOB_MEM_TO_DEV;
+	default:
+		return DMAAPI_JOB_MEMCPY;
+	}
+}
+
+DMAAPI_EXPORT int dmaapi_chan_submit_slave(struct dmaapi_chan *ch, enum dmaapi_slave_dir dir,
+					   struct dmaapi_job *jobs, size_t count)
+{
+	if (slave_op(dir) == DMAAPI_JOB_MEMCPY)
+		return fail_inval();
+	return chan_submit(ch, slave_op(dir), jobs, count);
+}
+
+DMAAPI_EXPORT int dmaapi_chan_slave_config(struct dmaapi_chan *ch,
+					   const struct dmaapi_slave_config *cfg)
+{
+	struct dmaapi_chan_slave_config c;
+
+	if (!ch || !cfg)
+		return dmaapi__fail(DMAAPI_ERR_NULL_POINTER, 0);
+	if (slave_op(cfg->direction) == DMAAPI_JOB_MEMCPY)
+		return fail_inval();
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.handle = ch->handle;
+	c.direction = slave_op(cfg->direction);
+	c.region = cfg->regs;
+	c.offset = cfg->offset;
+	c.addr_width = cfg->width;
+	c.maxburst = cfg->maxburst ? cfg->maxburst : 1;
+	if (chan_ioctl(ch->dev->fd, DMAAPI_IOCTL_CHAN_SLAVE_CONFIG, &c)) {
+		int err = errno;
+
+		if (err == ERANGE)
+			return dmaapi__fail(DMAAPI_ERR_INDEX, err);
+		errno = err;
+		return dmaapi__fail_errno(err);
+	}
+	return 0;
 }
 
 static enum dmaapi_job_status job_status(uint32_t status)

@@ -182,6 +182,61 @@ static inline int chan_wait(int cfd, struct dmaapi_chan_completion *recs, int n,
 	return got;
 }
 
+/*
+ * One job, waited for (up to 10 s); its record checked.  0, or -errno of
+ * the submission.  For the test programs (the harness's macros).
+ */
+static inline int run_job(struct __test_metadata *_metadata, int fd,
+			  const struct dmaapi_chan_request *r, struct dmaapi_chan_job *j)
+{
+	struct dmaapi_chan_completion c;
+	uint32_t n;
+
+	if (chan_submit(fd, r->handle, j, 1, &n))
+		return -errno;
+	EXPECT_EQ(1, n);
+	EXPECT_LT(0, j->cookie);
+	EXPECT_EQ(1, chan_wait(r->fd, &c, 1, 10000));
+	EXPECT_EQ(j->cookie, c.cookie);
+	EXPECT_EQ(j->user_data, c.user_data);
+	EXPECT_EQ(DMAAPI_JOB_DONE, c.status);
+	return 0;
+}
+
+/*
+ * In a fixture's setup (the harness's and dmaapi_util.h's macros): @fd the
+ * channel node opened, @r any memcpy channel of it requested, or a skip
+ * where there is no node or no channel.
+ */
+#define CHAN_SETUP_ANY(fd, r)							\
+	do {									\
+		page_size = sysconf(_SC_PAGESIZE);				\
+		(fd) = open(chan_node(), O_RDWR | O_CLOEXEC);			\
+		OPEN_OR_SKIP(fd, chan_node());					\
+		if (chan_request(fd, NULL, 0, 0, r)) {				\
+			if (errno == ENODEV)					\
+				SKIP(return, CHAN_NO_CHANNEL);			\
+			ASSERT_EQ(0, errno) TH_LOG("CHAN_REQUEST: %s", strerror(errno)); \
+		}								\
+	} while (0)
+
+/*
+ * A channel's line of the channels attribute is @want, then, for a slave channel, its slave fields
+ * (their values are dmaapi_chan_slave's to check).
+ */
+static inline void expect_chan_line(struct __test_metadata *_metadata, const char *want,
+			     const char *line, uint32_t caps)
+{
+	const char *tail = line + strlen(want);
+
+	ASSERT_EQ(0, strncmp(want, line, strlen(want))) TH_LOG("'%s' is not '%s...'", line, want);
+	if (caps & DMAAPI_CHAN_CAP_SLAVE) {
+		EXPECT_EQ(0, strncmp(tail, " slave_dirs=", strlen(" slave_dirs="))) TH_LOG("%s", line);
+	} else {
+		EXPECT_STREQ("", tail);
+	}
+}
+
 /* A test buffer: an allocation of the node, mapped. */
 struct tbuf {
 	uint32_t handle;

@@ -54,14 +54,7 @@ FIXTURE(chan) {
 
 FIXTURE_SETUP(chan)
 {
-	page_size = sysconf(_SC_PAGESIZE);
-	self->fd = open(chan_node(), O_RDWR | O_CLOEXEC);
-	OPEN_OR_SKIP(self->fd, chan_node());
-	if (chan_request(self->fd, NULL, 0, 0, &self->r)) {
-		if (errno == ENODEV)
-			SKIP(return, CHAN_NO_CHANNEL);
-		ASSERT_EQ(0, errno) TH_LOG("CHAN_REQUEST: %s", strerror(errno));
-	}
+	CHAN_SETUP_ANY(self->fd, &self->r);
 	ASSERT_EQ(0, tbuf_alloc(self->fd, 1 << 20, DMAAPI_ALLOC_CACHED, DMAAPI_DIR_TO_DEVICE,
 				&self->src));
 	ASSERT_EQ(0, tbuf_alloc(self->fd, 1 << 20, DMAAPI_ALLOC_CACHED, DMAAPI_DIR_FROM_DEVICE,
@@ -74,24 +67,6 @@ FIXTURE_TEARDOWN(chan)
 		close(self->fd);
 	if (self->r.fd > 0)
 		close(self->r.fd);
-}
-
-/* One job, waited for; its record checked. */
-static int run_job(struct __test_metadata *_metadata, int fd, const struct dmaapi_chan_request *r,
-		   struct dmaapi_chan_job *j)
-{
-	struct dmaapi_chan_completion c;
-	uint32_t n;
-
-	if (chan_submit(fd, r->handle, j, 1, &n))
-		return -errno;
-	EXPECT_EQ(1, n);
-	EXPECT_LT(0, j->cookie);
-	EXPECT_EQ(1, chan_wait(r->fd, &c, 1, WAIT_MS));
-	EXPECT_EQ(j->cookie, c.cookie);
-	EXPECT_EQ(j->user_data, c.user_data);
-	EXPECT_EQ(DMAAPI_JOB_DONE, c.status);
-	return 0;
 }
 
 TEST_F(chan, request_info)
@@ -842,13 +817,13 @@ TEST_F(chan, sysfs_channels)
 		 DMAAPI_CHAN_DEFAULT_QUEUE, (unsigned long long)self->r.max_job_bytes);
 	line = chan_sysfs_line(buf, sizeof(buf), "unread=3");
 	ASSERT_NE(NULL, line);
-	EXPECT_STREQ(want, line);
+	expect_chan_line(_metadata, want, line, self->r.caps);
 	snprintf(want, sizeof(want),
 		 "chan=%s device=%s pid=%d handle=%u queued=0 unread=0 limit=7 max_job=%llu submitted=0 completed=0 errors=0 aborted=0 mapped=0",
 		 r2.chan_name, r2.dev_name, getpid(), r2.handle, (unsigned long long)r2.max_job_bytes);
 	line = chan_sysfs_line(buf, sizeof(buf), "limit=7");
 	ASSERT_NE(NULL, line);
-	EXPECT_STREQ(want, line);
+	expect_chan_line(_metadata, want, line, r2.caps);
 
 	/* the table: one row per channel, the same values */
 	snprintf(cmd, sizeof(cmd), "%s channels %s", ctl, chan_node());

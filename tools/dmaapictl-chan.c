@@ -3,7 +3,9 @@
  * dmaapictl channels: the dmaengine channels each node's files hold, from
  * its sysfs attribute /sys/class/misc/<node>/channels
  * (include/uapi/linux/dmaapi.h): one line per channel of key=value fields,
- * and a last "truncated=<n>" when the page did not hold them all.
+ * and a last "truncated=<n>" when the page did not hold them all.  A slave
+ * channel's line also has its directions, register widths and max burst
+ * ("-" for a memcpy-only channel or an older module).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +24,9 @@ static const struct {
 	{ "queued", "QUEUED", 6 }, { "unread", "UNREAD", 6 }, { "limit", "LIMIT", 6 },
 	{ "submitted", "SUBMITTED", 9 }, { "completed", "COMPLETED", 9 },
 	{ "errors", "ERRORS", 6 }, { "aborted", "ABORTED", 6 }, { "mapped", "MAPPED", 6 },
-	{ "max_job", "MAXJOB", -12 }, { "device", "DEVICE", 0 },
+	{ "max_job", "MAXJOB", -12 }, { "slave_dirs", "SLAVE", -21 },
+	{ "slave_widths", "WIDTHS", -6 }, { "slave_max_burst", "BURST", 5 },
+	{ "device", "DEVICE", 0 },
 };
 
 static int read_channels(const char *path, char *buf, size_t len)

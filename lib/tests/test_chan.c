@@ -29,6 +29,8 @@ static struct chan_fake {
 	struct dmaapi_chan_completion held[8];
 	uint32_t nheld;
 	int32_t next_cookie;
+	struct dmaapi_chan_slave_config slave;	/* the last SLAVE_CONFIG */
+	unsigned slave_configs;
 } cf;
 
 static void cf_reset(void)
@@ -138,6 +140,20 @@ int fake_chan_ioctl(int fd, unsigned long req, void *arg)
 		st->max_job_bytes = 65536;
 		st->submitted = 11;
 		st->completed = 10;
+		return 0;
+	}
+	case DMAAPI_IOCTL_CHAN_SLAVE_CONFIG: {
+		struct dmaapi_chan_slave_config *c = arg;
+
+		cf.slave_configs++;
+		if (c->size != sizeof(*c) || c->flags || c->__reserved)
+			return errno = EINVAL, -1;
+		if (c->handle != cf.handle)
+			return errno = ENOENT, -1;
+		if (err)
+			return errno = err, -1;
+		cf.slave = *c;
+		c->dev_addr = 0x7e003004;
 		return 0;
 	}
 	case DMAAPI_IOCTL_CHAN_SET_LIMIT: {
@@ -310,8 +326,97 @@ static void chan_jobs(void)
 	cf_reset();
 }
 
+static void chan_slave(void)
+{
+	struct dmaapi_region a = reg(3, 4096);
+	struct dmaapi_slave_config cfg = {
+		.direction = DMAAPI_SLAVE_DEV_TO_MEM, .regs = 1, .offset = 4, .width = 4,
+	};
+	struct dmaapi_device *dev;
+	struct dmaapi_chan *ch = NULL;
+	struct dmaapi_job j[2];
+
+	t_group("channels: slave configuration and jobs");
+	cf_reset();
+	dev = fake_linux_device();
+	CHECK_EQ(dmaapi_chan_open(dev, "slave", &ch), 0);
+	CHECK_ERR(dmaapi_chan_slave_config(NULL, &cfg), DMAAPI_ERR_NULL_POINTER);
+	CHECK_ERR(dmaapi_chan_slave_config(ch, NULL), DMAAPI_ERR_NULL_POINTER);
+	cfg.direction = (enum dmaapi_slave_dir)3;
+	CHECK_ERR(dmaapi_chan_slave_config(ch, &cfg), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EINVAL);
+	CHECK_EQ(cf.slave_configs, 0);
+	cfg.direction = DMAAPI_SLAVE_DEV_TO_MEM;
+	CHECK_EQ(dmaapi_chan_slave_config(ch, &cfg), 0);
+	CHECK_EQ(cf.slave.handle, cf.handle);
+	CHECK_EQ(cf.slave.direction, DMAAPI_JOB_DEV_TO_MEM);
+	CHECK_EQ(cf.slave.region, 1);
+	CHECK_EQ(cf.slave.offset, 4);
+	CHECK_EQ(cf.slave.addr_width, 4);
+	CHECK_EQ(cf.slave.maxburst, 1);		/* 0 is 1 */
+	cfg.direction = DMAAPI_SLAVE_MEM_TO_DEV;
+	cfg.maxburst = 8;
+	CHECK_EQ(dmaapi_chan_slave_config(ch, &cfg), 0);
+	CHECK_EQ(cf.slave.direction, DMAAPI_JOB_MEM_TO_DEV);
+	CHECK_EQ(cf.slave.maxburst, 8);
+	/* the kernel's refusals: ERANGE is a register past its region */
+	cf.fail_errno = ERANGE;
+	CHECK_ERR(dmaapi_chan_slave_config(ch, &cfg), DMAAPI_ERR_INDEX);
+	cf.fail_errno = EOPNOTSUPP;
+	CHECK_ERR(dmaapi_chan_slave_config(ch, &cfg), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EOPNOTSUPP);
+
+	memset(j, 0, sizeof(j));
+	j[0].dst = &a;
+	j[0].dst_offset = 64;
+	j[0].length = 256;
+	j[0].user_data = 1;
+	j[1] = j[0];
+	j[1].user_data = 2;
+	CHECK_EQ(dmaapi_chan_submit_slave(ch, DMAAPI_SLAVE_DEV_TO_MEM, j, 2), 2);
+	CHECK_EQ(cf.last[0].op, DMAAPI_JOB_DEV_TO_MEM);
+	CHECK_EQ(cf.last[0].src_handle, 0);
+	CHECK_EQ(cf.last[0].src_offset, 0);
+	CHECK_EQ(cf.last[0].dst_handle, 3);
+	CHECK_EQ(cf.last[0].dst_offset, 64);
+	CHECK_EQ(cf.last[1].length, 256);
+	CHECK_EQ(cf.last[1].user_data, 2);
+	/* MEM_TO_DEV: the memory end is the source */
+	j[0].src = &a;
+	j[0].src_offset = 128;
+	j[0].dst = NULL;
+	j[0].dst_offset = 0;
+	CHECK_EQ(dmaapi_chan_submit_slave(ch, DMAAPI_SLAVE_MEM_TO_DEV, j, 1), 1);
+	CHECK_EQ(cf.last[0].op, DMAAPI_JOB_MEM_TO_DEV);
+	CHECK_EQ(cf.last[0].src_handle, 3);
+	CHECK_EQ(cf.last[0].src_offset, 128);
+	CHECK_EQ(cf.last[0].dst_handle, 0);
+
+	/* the library's own checks: nothing reaches the kernel */
+	cf.submits = 0;
+	CHECK_ERR(dmaapi_chan_submit_slave(ch, (enum dmaapi_slave_dir)0, j, 1),
+		  DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EINVAL);
+	/* both ends given, or the memory end missing */
+	CHECK_ERR(dmaapi_chan_submit_slave(ch, DMAAPI_SLAVE_DEV_TO_MEM, j, 1), DMAAPI_ERR_SYSTEM);
+	CHECK_EQ(dmaapi_last_error()->sys_errno, EINVAL);
+	j[0].src = NULL;
+	j[0].src_offset = 0;
+	CHECK_ERR(dmaapi_chan_submit_slave(ch, DMAAPI_SLAVE_MEM_TO_DEV, j, 1),
+		  DMAAPI_ERR_NULL_POINTER);
+	j[0].dst = &a;
+	j[0].dst_offset = 4096 - 128;
+	CHECK_ERR(dmaapi_chan_submit_slave(ch, DMAAPI_SLAVE_DEV_TO_MEM, j, 1), DMAAPI_ERR_INDEX);
+	CHECK_EQ(cf.submits, 0);
+	dmaapi_chan_close(ch);
+	dmaapi_device_close(dev);
+	fake_linux_end();
+	cf_reset();
+}
+
 void suite_chan(void)
 {
 	chan_open_close();
 	chan_jobs();
+	chan_slave();
 }

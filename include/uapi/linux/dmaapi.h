@@ -60,8 +60,10 @@
 #include <linux/types.h>
 
 /*
- * (major << 16) | minor; API 1.0 modules reported a plain 1.  Minor 1:
- * DMAAPI_MAP_USER_NOCACHE and the registration cache of MAP_USER.
+ * (major << 16) | minor: a new minor adds commands, ops or flags and keeps
+ * every old one; 1.0 modules report a plain 1.  1.1: slave jobs
+ * (DMAAPI_IOCTL_CHAN_SLAVE_CONFIG, DMAAPI_JOB_DEV_TO_MEM / _MEM_TO_DEV) and
+ * the registration cache of MAP_USER (DMAAPI_MAP_USER_NOCACHE).
  */
 #define DMAAPI_API_VERSION ((1U << 16) | 1)
 
@@ -95,7 +97,8 @@ enum {
  * struct dmaapi_info - ioctl(DMAAPI_IOCTL_GET_INFO)
  * @size: sizeof(struct dmaapi_info)
  * @flags: must be 0
- * @api_version: DMAAPI_API_VERSION of the module (out)
+ * @api_version: DMAAPI_API_VERSION of the module, (major << 16) | minor
+ *               (out)
  * @page_size: kernel page size; mmap offsets and lengths are multiples (out)
  * @dma_mask: the mask this file allocates and maps under (out)
  * @device_mask: the device's DMA mask, never wider than @dma_mask (out)
@@ -464,14 +467,41 @@ struct dmaapi_get_segments {
  * EFBIG      CHAN_SUBMIT: a job longer than max_job_bytes
  * EXDEV      CHAN_SUBMIT: a job needs more than DMAAPI_CHAN_MAX_PIECES
  *            pieces (see struct dmaapi_chan_job)
- * EINVAL     CHAN_SUBMIT: an op other than DMAAPI_JOB_MEMCPY (the only one
- *            so far: no slave jobs yet), zero length, a range not aligned
+ * EINVAL     CHAN_SUBMIT: an unknown op, zero length, a range not aligned
  *            as the channel needs (align), overlapping ranges of one
  *            object, a source the device may not read (FROM_DEVICE) or a
  *            destination it may not write (TO_DEVICE); SET_LIMIT: 0 or
  *            above DMAAPI_CHAN_MAX_QUEUE
  * EIO        CHAN_SUBMIT: an object the channel's device cannot map (or
- *            attach to, for an imported dma-buf)
+ *            attach to, for an imported dma-buf); CHAN_SLAVE_CONFIG: the
+ *            register cannot be mapped for the channel's device
+ *
+ * Slave jobs (DMAAPI_JOB_DEV_TO_MEM, DMAAPI_JOB_MEM_TO_DEV) move bytes
+ * between a range of the file's memory and one register of the node's own
+ * device: a region (DMAAPI_IOCTL_REGION_INFO) and an offset in it, set
+ * beforehand for the job's direction with DMAAPI_IOCTL_CHAN_SLAVE_CONFIG
+ * (dmaengine_slave_config()), never a raw address.  The module maps the
+ * register for the channel's DMA device (dma_map_resource()) until the
+ * direction is configured again or the channel released.  A slave job's
+ * memory end is synced as a memcpy job's.  Errors, beside those above:
+ *
+ * EOPNOTSUPP CHAN_SLAVE_CONFIG: the channel cannot do slave transfers
+ *            (caps without DMAAPI_CHAN_CAP_SLAVE, e.g. a memcpy-only
+ *            engine), or does not report its slave capabilities
+ * EINVAL     CHAN_SLAVE_CONFIG: a direction other than DMAAPI_JOB_DEV_TO_MEM
+ *            or DMAAPI_JOB_MEM_TO_DEV, or one the channel cannot do; an
+ *            addr_width the channel does not allow in that direction (or
+ *            not 1, 2, 4, 8 or 16); maxburst 0, above DMAAPI_CHAN_MAX_BURST
+ *            or above the channel's max burst; a region the device does
+ *            not have or that is not memory; an offset not a multiple of
+ *            addr_width.  CHAN_SUBMIT: a slave job with no configuration
+ *            of its direction on the channel, a non-zero handle or offset
+ *            at its device end, a length or a memory offset (or a piece of
+ *            the memory range) not a multiple of addr_width
+ * ERANGE     CHAN_SLAVE_CONFIG: offset + addr_width past the region's end
+ * EBUSY      CHAN_SLAVE_CONFIG: jobs are queued on the channel
+ * EIO        FLUSH, RESET: the restarted channel refused its slave
+ *            configuration again
  *
  * A FLUSH or RESET that terminated jobs then restarts the channel (frees
  * and allocates its resources again: some drivers cannot start a channel
@@ -485,12 +515,14 @@ enum {
 	DMAAPI_CMD_CHAN_GET_STATUS = 0x93,
 	DMAAPI_CMD_CHAN_SET_LIMIT = 0x94,
 	DMAAPI_CMD_CHAN_RESET = 0x95,
+	DMAAPI_CMD_CHAN_SLAVE_CONFIG = 0x96,
 };
 
 #define DMAAPI_CHAN_NAME_LEN 32
 #define DMAAPI_CHAN_MAX_QUEUE 1024	/* the largest queue_limit */
 #define DMAAPI_CHAN_DEFAULT_QUEUE 16	/* queue_limit of a new channel */
 #define DMAAPI_CHAN_MAX_PIECES 16	/* dmaengine descriptors of one job */
+#define DMAAPI_CHAN_MAX_BURST 256	/* the largest slave maxburst */
 
 /* dmaapi_chan_request.flags */
 #define DMAAPI_CHAN_EVENTFD (1U << 0)	/* signal @eventfd on each completion */
@@ -540,17 +572,23 @@ struct dmaapi_chan_request {
 };
 #define DMAAPI_IOCTL_CHAN_REQUEST _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_REQUEST)
 
-/* dmaapi_chan_job.op */
+/* dmaapi_chan_job.op, and dmaapi_chan_slave_config.direction */
 #define DMAAPI_JOB_MEMCPY 0
+#define DMAAPI_JOB_DEV_TO_MEM 1	/* slave: the configured register to memory */
+#define DMAAPI_JOB_MEM_TO_DEV 2	/* slave: memory to the configured register */
 
 /**
  * struct dmaapi_chan_job - one job of DMAAPI_IOCTL_CHAN_SUBMIT
- * @op: DMAAPI_JOB_MEMCPY
+ * @op: DMAAPI_JOB_MEMCPY, DMAAPI_JOB_DEV_TO_MEM or DMAAPI_JOB_MEM_TO_DEV
  * @flags: must be 0
- * @src_handle: an allocation or user mapping the device reads
- * @dst_handle: an allocation or user mapping the device writes
- * @src_offset: first byte read, from the start of @src_handle
- * @dst_offset: first byte written, from the start of @dst_handle
+ * @src_handle: an allocation or user mapping the device reads; 0 for
+ *              DMAAPI_JOB_DEV_TO_MEM (the source is the configured register)
+ * @dst_handle: an allocation or user mapping the device writes; 0 for
+ *              DMAAPI_JOB_MEM_TO_DEV (the destination is the register)
+ * @src_offset: first byte read, from the start of @src_handle (0 when
+ *              @src_handle is 0)
+ * @dst_offset: first byte written, from the start of @dst_handle (0 when
+ *              @dst_handle is 0)
  * @length: bytes, 1..max_job_bytes
  * @user_data: echoed in the job's completion record
  * @cookie: the job's dmaengine cookie, > 0 (out)
@@ -568,6 +606,12 @@ struct dmaapi_chan_request {
  * descriptors after the job's first piece, the pieces it took still run,
  * the job ends DMAAPI_JOB_ERROR with the rest as residue, and SUBMIT stops
  * after it (submitted counts it).
+ *
+ * A slave job is split the same way (one dmaengine_prep_slave_single()
+ * descriptor per piece of its memory range); every piece reads or writes
+ * the same register (the device end does not advance), @addr_width bytes
+ * at a time, so @length, the memory offset and every piece are multiples
+ * of the configuration's addr_width (EINVAL).
  */
 struct dmaapi_chan_job {
 	__u32 op;
@@ -705,6 +749,50 @@ struct dmaapi_chan_set_limit {
 };
 #define DMAAPI_IOCTL_CHAN_SET_LIMIT _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_SET_LIMIT)
 
+/**
+ * struct dmaapi_chan_slave_config - ioctl(DMAAPI_IOCTL_CHAN_SLAVE_CONFIG)
+ * @size: sizeof(struct dmaapi_chan_slave_config)
+ * @flags: must be 0
+ * @handle: a channel of this file with DMAAPI_CHAN_CAP_SLAVE
+ * @direction: DMAAPI_JOB_DEV_TO_MEM (the register is the source of the
+ *             direction's jobs) or DMAAPI_JOB_MEM_TO_DEV (their destination)
+ * @region: a region of this node's device (DMAAPI_IOCTL_REGION_INFO index),
+ *          memory, mappable or not
+ * @addr_width: bytes the engine moves to or from the register at a time:
+ *              1, 2, 4, 8 or 16, one the channel allows in @direction
+ * @offset: of the register in @region, a multiple of @addr_width, with
+ *          @offset + @addr_width at most the region's length
+ * @maxburst: words of @addr_width per burst, 1..DMAAPI_CHAN_MAX_BURST and
+ *            at most the channel's max burst where it reports one
+ * @__reserved: must be 0
+ * @dev_addr: the register's address as the channel's engine is given it
+ *            (out): dma_map_resource() of its CPU address for the
+ *            channel's DMA device; where that is the CPU address itself
+ *            (no IOMMU: dma-direct does not translate MMIO) and the DMA
+ *            device's dma-ranges cover it, their translation (on BCM283x,
+ *            0x7e... for the CPU's 0x3f...)
+ *
+ * Sets the channel's slave configuration of @direction (the other
+ * direction's stays): later jobs of that op read or write the register
+ * through it.  The previous configuration of @direction is unmapped; so
+ * is every configuration when the channel is released.  A FLUSH or RESET
+ * that restarts the channel applies the configurations again.  Nothing
+ * changes on failure.
+ */
+struct dmaapi_chan_slave_config {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 direction;
+	__u32 region;
+	__u32 addr_width;
+	__aligned_u64 offset;
+	__u32 maxburst;
+	__u32 __reserved;
+	__aligned_u64 dev_addr;
+};
+#define DMAAPI_IOCTL_CHAN_SLAVE_CONFIG _IO(DMAAPI_TYPE, DMAAPI_CMD_CHAN_SLAVE_CONFIG)
+
 /*
  * DOC: sysfs attribute dmabufs
  *
@@ -734,7 +822,13 @@ struct dmaapi_chan_set_limit {
  *   chan=<dmaengine name> device=<DMA device> pid=<requester's pid>
  *   handle=<n> queued=<n> unread=<n> limit=<n> max_job=<bytes>
  *   submitted=<n> completed=<n> errors=<n> aborted=<n> mapped=<n>
+ *   [slave_dirs=dev_to_mem+mem_to_dev slave_widths=<bytes>[+<bytes>...]
+ *    slave_max_burst=<n>]
  *
+ * The slave fields are there for a channel with DMAAPI_CHAN_CAP_SLAVE that
+ * reports its slave capabilities (dma_get_slave_caps()): the directions
+ * it can do, the register widths both ends of it allow (1, 2, 4, 8, 16
+ * bytes) and its max burst (0: it does not say).
  * The counters are those of DMAAPI_IOCTL_CHAN_GET_STATUS (errors and
  * aborted: completions with DMAAPI_JOB_ERROR, DMAAPI_JOB_ABORTED); pid is
  * the process that requested the channel, in the initial pid namespace.
