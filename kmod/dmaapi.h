@@ -239,6 +239,7 @@ struct dmaapi_ctx {
 	u64 bytes;
 	spinlock_t mms_lock;
 	struct list_head mms;
+	struct list_head chan_maps;	/* struct dmaapi_chan_map (lock) */
 	struct dmaapi_regcache *regcache;	/* NULL without MMU notifiers */
 };
 

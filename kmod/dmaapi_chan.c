@@ -77,13 +77,13 @@ static bool dmaapi_chan_same(struct dma_chan *chan, void *param)
 }
 
 /* ctx->lock held, no job queued. */
-static int dmaapi_chan_renew(struct dmaapi_chan *ch)
+static int dmaapi_chan_renew(struct dmaapi_ctx *ctx, struct dmaapi_chan *ch)
 {
 	struct dma_chan *old = ch->chan;
 	dma_cap_mask_t mask;
 
 	/* mapped again by the next job, should the device be another */
-	dmaapi_chan_unmap_all(ch);
+	dmaapi_chan_unmap_all(ctx, ch);
 	dma_release_channel(old);
 	dma_cap_zero(mask);
 	dma_cap_set(ch->caps & DMAAPI_CHAN_CAP_MEMCPY ? DMA_MEMCPY : DMA_SLAVE, mask);
@@ -164,11 +164,11 @@ static unsigned int dmaapi_chan_flush(struct dmaapi_chan *ch)
 }
 
 /* Stop for good: no job runs or is mapped when this returns. */
-static void dmaapi_chan_stop(struct dmaapi_chan *ch)
+static void dmaapi_chan_stop(struct dmaapi_ctx *ctx, struct dmaapi_chan *ch)
 {
 	if (ch->chan) {
 		dmaapi_chan_flush(ch);
-		dmaapi_chan_unmap_all(ch);
+		dmaapi_chan_unmap_all(ctx, ch);
 		dmaapi_chan_slave_unmap(ch);
 		dma_release_channel(ch->chan);
 		ch->chan = NULL;
@@ -191,7 +191,7 @@ void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx)
 	lockdep_assert_held(&ctx->lock);
 	xa_for_each(&ctx->objs, id, obj) {
 		if (obj->type == DMAAPI_OBJ_CHAN)
-			dmaapi_chan_stop(to_dmaapi_chan(obj));
+			dmaapi_chan_stop(ctx, to_dmaapi_chan(obj));
 	}
 }
 
@@ -199,7 +199,7 @@ void dmaapi_chan_destroy(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 {
 	struct dmaapi_chan *ch = to_dmaapi_chan(obj);
 
-	dmaapi_chan_stop(ch);
+	dmaapi_chan_stop(ctx, ch);
 	dmaapi_chan_put(ch);
 }
 
@@ -337,7 +337,6 @@ int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg)
 	ch->obj.dir = DMA_BIDIRECTIONAL;
 	kref_init(&ch->ref);
 	spin_lock_init(&ch->lock);
-	INIT_LIST_HEAD(&ch->maps);
 	INIT_LIST_HEAD(&ch->queued);
 	INIT_LIST_HEAD(&ch->done);
 	init_waitqueue_head(&ch->wq);
@@ -440,7 +439,7 @@ int dmaapi_ioctl_chan_flush(struct dmaapi_ctx *ctx, void *arg)
 	int ret = dmaapi_chan_op_check(ctx, arg, &ch);
 
 	if (!ret && dmaapi_chan_flush(ch))
-		ret = dmaapi_chan_renew(ch);
+		ret = dmaapi_chan_renew(ctx, ch);
 	return ret;
 }
 
@@ -454,7 +453,7 @@ int dmaapi_ioctl_chan_reset(struct dmaapi_ctx *ctx, void *arg)
 	if (ret)
 		return ret;
 	if (dmaapi_chan_flush(ch))
-		ret = dmaapi_chan_renew(ch);
+		ret = dmaapi_chan_renew(ctx, ch);
 	spin_lock_irq(&ch->lock);
 	list_splice_init(&ch->done, &drop);
 	ch->nunread = 0;
@@ -487,7 +486,7 @@ int dmaapi_ioctl_chan_get_status(struct dmaapi_ctx *ctx, void *arg)
 	cmd->completed = ch->completed;
 	spin_unlock_irq(&ch->lock);
 	cmd->max_job_bytes = ch->max_job;
-	cmd->mapped = dmaapi_chan_nmaps(ch);
+	cmd->mapped = dmaapi_chan_nmaps(ctx, ch);
 	return 0;
 }
 
@@ -573,7 +572,7 @@ ssize_t dmaapi_channels_show(struct dmaapi_dev *ddev, char *buf)
 					     obj->handle, queued, unread, limit,
 					     ch->max_job, submitted, completed,
 					     errors, aborted,
-					     dmaapi_chan_nmaps(ch));
+					     dmaapi_chan_nmaps(ctx, ch));
 			len += dmaapi_chan_slave_show(ch, buf, len);
 			len += sysfs_emit_at(buf, len, "\n");
 		}

@@ -43,7 +43,6 @@ struct dmaapi_chan {
 	u32 align;			/* bytes */
 	u32 caps;
 	pid_t pid;			/* the requester's tgid (init namespace) */
-	struct list_head maps;		/* struct dmaapi_chan_map (ctx->lock) */
 	/* [0]: DMAAPI_JOB_DEV_TO_MEM's, [1]: DMAAPI_JOB_MEM_TO_DEV's */
 	struct dmaapi_chan_slave slave[2];
 
@@ -69,14 +68,15 @@ struct dmaapi_chan_run {
 };
 
 /*
- * An object mapped for the channel's DMA device (in its own direction) once:
- * created by the first job using it, kept for the next ones (each syncs
- * only its own range), unmapped when the channel stops or the object is
- * freed.  @jobs counts the queued jobs using it; neither happens while it
+ * An object mapped for a channel's DMA device (in its own direction) once:
+ * created by the first job using it on a channel of the file on that
+ * device, kept for the next ones (each syncs only its own range), unmapped
+ * when the last of the file's channels on the device stops or the object
+ * is freed.  @jobs counts the queued jobs using it; neither happens while it
  * is non-zero (FREE is EBUSY, a stop retires every job first).
  */
 struct dmaapi_chan_map {
-	struct list_head node;		/* in ch->maps */
+	struct list_head node;		/* in ctx->chan_maps (ctx->lock) */
 	struct dmaapi_obj *obj;
 	struct device *dev;
 	enum dma_data_direction dir;	/* obj->dir */
@@ -135,8 +135,8 @@ void dmaapi_chan_signal(struct dmaapi_chan *ch, unsigned int n);
 /* dmaapi_chan_job.c */
 void dmaapi_job_retire(struct dmaapi_job *job);
 void dmaapi_job_abort(struct dmaapi_job *job);
-void dmaapi_chan_unmap_all(struct dmaapi_chan *ch);
-unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch);
+void dmaapi_chan_unmap_all(struct dmaapi_ctx *ctx, struct dmaapi_chan *ch);
+unsigned int dmaapi_chan_nmaps(struct dmaapi_ctx *ctx, struct dmaapi_chan *ch);
 
 
 /* dmaapi_chan_slave.c */

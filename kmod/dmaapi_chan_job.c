@@ -263,7 +263,12 @@ static int dmaapi_chan_map_import(struct dmaapi_chan_map **mapp,
 }
 #endif
 
-/* ctx->lock held: the channel's mapping of @obj, made if need be. */
+/*
+ * ctx->lock held: the mapping of @obj for the channel's DMA device, made if
+ * need be.  The file's channels on one device share it: DMA-API debug
+ * (rightly) objects to one buffer mapped over and over for a device, and
+ * a controller's channels are usually one device (the BCM2835 has eleven).
+ */
 static struct dmaapi_chan_map *dmaapi_chan_map_get(struct dmaapi_ctx *ctx,
 						   struct dmaapi_chan *ch,
 						   struct dmaapi_obj *obj)
@@ -276,8 +281,8 @@ static struct dmaapi_chan_map *dmaapi_chan_map_get(struct dmaapi_ctx *ctx,
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
-	list_for_each_entry(map, &ch->maps, node)
-		if (map->obj == obj)
+	list_for_each_entry(map, &ctx->chan_maps, node)
+		if (map->obj == obj && map->dev == ch->dma_dev)
 			return map;
 
 	switch (obj->type) {
@@ -307,7 +312,7 @@ static struct dmaapi_chan_map *dmaapi_chan_map_get(struct dmaapi_ctx *ctx,
 	}
 	if (ret)
 		return ERR_PTR(ret);
-	list_add(&map->node, &ch->maps);
+	list_add(&map->node, &ctx->chan_maps);
 	obj->chan_maps++;
 	return map;
 }
@@ -320,23 +325,41 @@ static void dmaapi_chan_map_drop(struct dmaapi_chan_map *map)
 	dmaapi_chan_map_free(map);
 }
 
-/* ctx->lock held, no job queued: before the channel's device goes. */
-void dmaapi_chan_unmap_all(struct dmaapi_chan *ch)
+/*
+ * ctx->lock held, no job of @ch queued: @ch stops using its device.  The
+ * mappings for the device go with the last of the file's channels on it
+ * (the others' jobs may use them).
+ */
+void dmaapi_chan_unmap_all(struct dmaapi_ctx *ctx, struct dmaapi_chan *ch)
 {
 	struct dmaapi_chan_map *map, *tmp;
+	struct dmaapi_obj *o;
+	unsigned long id;
 
-	list_for_each_entry_safe(map, tmp, &ch->maps, node)
-		dmaapi_chan_map_drop(map);
+	lockdep_assert_held(&ctx->lock);
+	xa_for_each(&ctx->objs, id, o) {
+		struct dmaapi_chan *other;
+
+		if (o->type != DMAAPI_OBJ_CHAN || o == &ch->obj)
+			continue;
+		other = to_dmaapi_chan(o);
+		if (other->chan && other->dma_dev == ch->dma_dev)
+			return;
+	}
+	list_for_each_entry_safe(map, tmp, &ctx->chan_maps, node)
+		if (map->dev == ch->dma_dev)
+			dmaapi_chan_map_drop(map);
 }
 
-/* ctx->lock held. */
-unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch)
+/* ctx->lock held: objects mapped for the channel's device. */
+unsigned int dmaapi_chan_nmaps(struct dmaapi_ctx *ctx, struct dmaapi_chan *ch)
 {
 	struct dmaapi_chan_map *map;
 	unsigned int n = 0;
 
-	list_for_each_entry(map, &ch->maps, node)
-		n++;
+	lockdep_assert_held(&ctx->lock);
+	list_for_each_entry(map, &ctx->chan_maps, node)
+		n += map->dev == ch->dma_dev;
 	return n;
 }
 
@@ -344,19 +367,13 @@ unsigned int dmaapi_chan_nmaps(struct dmaapi_chan *ch)
 void dmaapi_chan_forget(struct dmaapi_ctx *ctx, struct dmaapi_obj *obj)
 {
 	struct dmaapi_chan_map *map, *tmp;
-	struct dmaapi_obj *o;
-	unsigned long id;
 
 	lockdep_assert_held(&ctx->lock);
 	if (!obj->chan_maps)
 		return;
-	xa_for_each(&ctx->objs, id, o) {
-		if (o->type != DMAAPI_OBJ_CHAN)
-			continue;
-		list_for_each_entry_safe(map, tmp, &to_dmaapi_chan(o)->maps, node)
-			if (map->obj == obj)
-				dmaapi_chan_map_drop(map);
-	}
+	list_for_each_entry_safe(map, tmp, &ctx->chan_maps, node)
+		if (map->obj == obj)
+			dmaapi_chan_map_drop(map);
 	WARN_ON_ONCE(obj->chan_maps);
 }
 

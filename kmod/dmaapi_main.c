@@ -146,6 +146,7 @@ static int dmaapi_fops_open(struct inode *inode, struct file *filp)
 	xa_init_flags(&ctx->objs, XA_FLAGS_ALLOC1);
 	spin_lock_init(&ctx->mms_lock);
 	INIT_LIST_HEAD(&ctx->mms);
+	INIT_LIST_HEAD(&ctx->chan_maps);
 	if (dmaapi_regcache_init(ctx)) {
 		kfree(ctx);
 		return -ENOMEM;

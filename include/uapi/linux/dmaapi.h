@@ -438,8 +438,10 @@ struct dmaapi_get_segments {
  * A job moves bytes between two ranges (handle, offset, length) of the
  * file's own allocations and user mappings, never raw addresses.  The
  * module maps an object for the channel's DMA device once, at its first
- * job, and keeps the mapping until the object is freed or the channel
- * released; each job syncs its own ranges (the for_device sync before the
+ * job, and keeps the mapping until the object is freed or the last of the
+ * file's channels on that device released (the file's channels on one
+ * device share their mappings: a controller's channels are often one
+ * device); each job syncs its own ranges (the for_device sync before the
  * job, the for_cpu one when it is retired; none for coherent allocations).
  * A job holds its objects: FREE of an allocation or a mapping a job is
  * queued on fails with EBUSY.  When the channel is flushed, reset or
@@ -450,7 +452,8 @@ struct dmaapi_get_segments {
  *
  * An imported dma-buf is attached to the channel's device and mapped at
  * its first job (the exporter's map syncs it for the device), until the
- * import is freed or the channel released; the module does no CPU cache
+ * import is freed or the last of the file's channels on that device
+ * released; the module does no CPU cache
  * maintenance on it: the CPU brackets its access with DMA_BUF_IOCTL_SYNC
  * (or DMAAPI_IOCTL_SYNC of the import), whose begin/end_cpu_access are the
  * exporter's.
@@ -713,9 +716,10 @@ struct dmaapi_chan_op {
  * @max_job_bytes: the longest job (out)
  * @submitted: jobs submitted since the request or the last reset (out)
  * @completed: jobs completed, failed or aborted since then (out)
- * @mapped: objects the channel holds a mapping of (out): the first job
- *          using an object maps it for the channel's device, until the
- *          object is freed or the channel released
+ * @mapped: objects the file holds a mapping of for the channel's device
+ *          (out): the first job using an object on one of the file's
+ *          channels on that device maps it, until the object is freed or
+ *          the last of those channels released
  * @__reserved: 0 (out)
  */
 struct dmaapi_chan_status {
