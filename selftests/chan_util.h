@@ -24,8 +24,6 @@
 #include "kprobe_sync.h"
 
 #define CHAN_NO_CHANNEL "no DMA_MEMCPY dmaengine channel in this machine"
-#define CHAN_SHARED_DEVICE \
-	"the channels share one DMA device: dmaapi maps an object once per channel, not per device (a bug: DMA-API debug reports the overlapping mappings)"
 
 /*
  * The device-tree nodes whose "dmas" name channels, as the runner makes
