@@ -428,6 +428,17 @@ static inline ssize_t dmaapi_dmabufs_show(struct dmaapi_dev *ddev, char *buf)
  * dmaapi_chan.c, built where the kernel has dmaengine (CONFIG_DMA_ENGINE);
  * without it CHAN_REQUEST finds no channel (ENODEV) and no channel exists.
  */
+/*
+ * SLAVE_CONFIG's own fields, checked before the handle is looked up, with
+ * or without dmaengine: bad input gets the same answer from either module.
+ */
+static inline int dmaapi_chan_slave_config_check(const struct dmaapi_chan_slave_config *cmd)
+{
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	return cmd->__reserved ? -EINVAL : 0;
+}
+
 #if IS_ENABLED(CONFIG_DMA_ENGINE)
 int dmaapi_ioctl_chan_request(struct dmaapi_ctx *ctx, void *arg);
 int dmaapi_ioctl_chan_submit(struct dmaapi_ctx *ctx, void *arg);
@@ -455,7 +466,11 @@ static inline int dmaapi_ioctl_chan_none(struct dmaapi_ctx *ctx, void *arg)
 #define dmaapi_ioctl_chan_reset dmaapi_ioctl_chan_none
 #define dmaapi_ioctl_chan_get_status dmaapi_ioctl_chan_none
 #define dmaapi_ioctl_chan_set_limit dmaapi_ioctl_chan_none
-#define dmaapi_ioctl_chan_slave_config dmaapi_ioctl_chan_none
+
+static inline int dmaapi_ioctl_chan_slave_config(struct dmaapi_ctx *ctx, void *arg)
+{
+	return dmaapi_chan_slave_config_check(arg) ?: -ENOENT;
+}
 
 static inline void dmaapi_chan_stop_all(struct dmaapi_ctx *ctx)
 {

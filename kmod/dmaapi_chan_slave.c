@@ -154,10 +154,9 @@ int dmaapi_ioctl_chan_slave_config(struct dmaapi_ctx *ctx, void *arg)
 	struct dmaapi_chan *ch;
 	int i, ret;
 
-	if (cmd->flags)
-		return -EOPNOTSUPP;
-	if (cmd->__reserved)
-		return -EINVAL;
+	ret = dmaapi_chan_slave_config_check(cmd);
+	if (ret)
+		return ret;
 	ch = dmaapi_chan_lookup(ctx, cmd->handle);
 	if (IS_ERR(ch))
 		return PTR_ERR(ch);
