@@ -178,13 +178,21 @@ static void remember(struct worker *w, uint32_t h)
 }
 
 /*
- * Allocations past this are never kept: freed, and unmapped, before the
- * worker goes on.  Kept ones (up to max_handles a file, until a random FREE
- * or the process's end) add up to more than a 1 GiB guest has: seen as the
- * OOM killer, which cannot tell the holder (the memory is the module's, not
- * the process's), ending the test runner.
+ * Allocations whose memory passes this are never kept: freed, and unmapped,
+ * before the worker goes on.  Kept ones (up to max_handles a file, until a
+ * random FREE or the process's end) add up to more than a 1 GiB guest has:
+ * seen as the OOM killer, which cannot tell the holder (the memory is the
+ * module's, not the process's), ending the test runner.  The memory is the
+ * length rounded up to pages, or the alignment where that is more (the
+ * module allocates at least @align bytes to align the buffer): a byte
+ * aligned to 8 MiB takes 8 MiB.
  */
 #define BIG_ALLOC (1UL << 20)
+
+static bool big_alloc(const struct dmaapi_alloc *a)
+{
+	return a->length > BIG_ALLOC || a->align > BIG_ALLOC;
+}
 
 static void try_mmap(struct worker *w, int fd, const struct dmaapi_alloc *a, bool fresh)
 {
@@ -215,7 +223,7 @@ static void try_mmap(struct worker *w, int fd, const struct dmaapi_alloc *a, boo
 		do_ioctl(fd, DMAAPI_IOCTL_FREE, &f);
 		p[0] = 1;
 	}
-	if (pick(s, 4) || a->length > BIG_ALLOC)
+	if (pick(s, 4) || big_alloc(a))
 		munmap(p, len);	/* else left for close/exit to clean up */
 }
 
@@ -275,7 +283,7 @@ static void one_op(struct worker *w)
 		if (!do_ioctl(fd, cmd, &u)) {
 			if (pick(s, 2))
 				try_mmap(w, fd, &u.alloc, false);
-			if (u.alloc.length > BIG_ALLOC) {
+			if (big_alloc(&u.alloc)) {
 				struct dmaapi_free f = { .size = sizeof(f), .handle = u.alloc.handle };
 
 				do_ioctl(fd, DMAAPI_IOCTL_FREE, &f);
