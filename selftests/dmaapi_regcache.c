@@ -390,10 +390,14 @@ TEST_F(regcache, new_page_same_address_misses)
 		     -1, 0);
 	ASSERT_EQ(buf, again);
 	memset(buf, 0x66, len);
+	/* the new page may be CMA's: a migration would count once more */
+	ASSERT_EQ(0, settle(self->fd, buf, len));
 	ASSERT_EQ(0, map(self->fd, buf, len, DMAAPI_DIR_TO_DEVICE, 0, &m));
 	STATS(&s);
 	EXPECT_EQ(s0.hits, s.hits);
-	EXPECT_EQ(s0.invalidations + 1, s.invalidations);
+	EXPECT_EQ(s0.misses + 2, s.misses);	/* settle()'s and this one */
+	EXPECT_EQ(s0.invalidations + 1, s.invalidations)
+		TH_LOG("%lld invalidations, not one", s.invalidations - s0.invalidations);
 	EXPECT_TRUE(device_reads(_metadata, self, &m, XFER, 0x66));
 	ASSERT_EQ(0, do_free(self->fd, m.handle));
 	munmap(buf, len);
