@@ -60,6 +60,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rwsem.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
@@ -114,7 +115,9 @@ struct dmaapi_dev {
 	 */
 	struct mutex dma_lock;
 	atomic_t live_maps;	/* MAP_USER mappings held, under dma_lock */
-	struct xarray busy_pages;	/* pfns of direct MAP_USER mappings */
+	/* the page runs of direct MAP_USER mappings (dmaapi_map.c) */
+	spinlock_t busy_lock;
+	struct rb_root_cached busy;
 
 	spinlock_t bufs_lock;	/* bufs */
 	struct list_head bufs;	/* every dmaapi_buf, freed or not */
@@ -181,6 +184,13 @@ struct dmaapi_buf {
 
 struct dmaapi_rc_entry;
 
+/* Pages [@first, @last] (pfns) of a direct mapping, in ddev->busy. */
+struct dmaapi_busy_run {
+	struct rb_node rb;
+	unsigned long first, last;
+	unsigned long subtree_last;
+};
+
 /*
  * A mapping pins its pages itself, or takes them from an entry of the file's
  * registration cache (@rce set: @pages are the entry's, and @sgt is the
@@ -197,7 +207,6 @@ struct dmaapi_umap {
 	unsigned int offset;	/* offset_in_page(uaddr) */
 	struct sg_table sgt;
 	bool live;		/* DMA mapping and pins held */
-	bool busy;		/* pages recorded in dev->busy_pages */
 	bool sg_mapped;		/* dma_map_sgtable (IOMMU), else dma_map_page */
 	bool bounced;
 	bool need_sync;
@@ -205,6 +214,10 @@ struct dmaapi_umap {
 	dma_addr_t bounce_dma;
 	size_t bounce_size;
 	dma_addr_t dma;		/* device address of uaddr */
+	/* runs in ddev->busy: @busy_one, or an array of @nbusy */
+	struct dmaapi_busy_run *busy;
+	unsigned int nbusy;
+	struct dmaapi_busy_run busy_one;
 };
 
 struct dma_buf;

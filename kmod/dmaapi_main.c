@@ -72,7 +72,7 @@ static void dmaapi_dev_release(struct kref *ref)
 	struct dmaapi_dev *ddev = container_of(ref, struct dmaapi_dev, ref);
 
 	put_device(ddev->dev);
-	xa_destroy(&ddev->busy_pages);
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&ddev->busy.rb_root));
 	kfree(ddev->name);
 	kfree(ddev);
 }
@@ -369,7 +369,8 @@ static int dmaapi_dev_create(struct device *dev, bool is_default, bool is_pci,
 		return -ENOMEM;
 	}
 	kref_init(&ddev->ref);
-	xa_init(&ddev->busy_pages);
+	spin_lock_init(&ddev->busy_lock);
+	ddev->busy = RB_ROOT_CACHED;
 	ddev->dev = get_device(dev);
 	ddev->is_default = is_default;
 	ddev->is_pci = is_pci;

@@ -14,6 +14,7 @@
 #include <linux/dma-map-ops.h>
 #include <linux/hashtable.h>
 #include <linux/highmem.h>
+#include <linux/interval_tree_generic.h>
 #include <linux/mm.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -215,37 +216,78 @@ static bool dmaapi_direct_ok(struct dmaapi_ctx *ctx, struct dmaapi_umap *umap)
  * tracking EEXIST").  The pages of every direct mapping of a device are
  * recorded, and a mapping that would overlap one (or itself: the same page
  * twice) goes through a bounce buffer instead, on every kernel alike.
+ *
+ * They are recorded as runs of physically contiguous pages, one per segment
+ * of the mapping's scatterlist, in an interval tree: a mapping without an
+ * IOMMU is one run, kept in the mapping itself, so that a map allocates
+ * nothing for it (a page at a time in an XArray cost a few tree nodes per
+ * page, allocated and freed by RCU on every map).
  */
-static void dmaapi_unmark_busy(struct dmaapi_dev *ddev,
-			       struct dmaapi_umap *umap, unsigned long n)
-{
-	unsigned long i;
+#define DMAAPI_RUN_FIRST(run)	((run)->first)
+#define DMAAPI_RUN_LAST(run)	((run)->last)
+INTERVAL_TREE_DEFINE(struct dmaapi_busy_run, rb, unsigned long, subtree_last,
+		     DMAAPI_RUN_FIRST, DMAAPI_RUN_LAST, static inline, dmaapi_busy)
 
-	for (i = 0; i < n; i++)
-		xa_erase(&ddev->busy_pages, page_to_pfn(umap->pages[i]));
+static void dmaapi_free_runs(struct dmaapi_umap *umap,
+			     struct dmaapi_busy_run *runs)
+{
+	if (runs != &umap->busy_one)
+		kvfree(runs);
 }
 
 static bool dmaapi_mark_busy(struct dmaapi_dev *ddev, struct dmaapi_umap *umap)
 {
-	unsigned long i;
+	unsigned int i, n = umap->sgt.orig_nents;
+	struct dmaapi_busy_run *runs = &umap->busy_one;
+	struct scatterlist *sg;
 
-	for (i = 0; i < umap->npages; i++) {
-		if (xa_insert(&ddev->busy_pages, page_to_pfn(umap->pages[i]),
-			      xa_mk_value(0), GFP_KERNEL_ACCOUNT | __GFP_NOWARN)) {
-			dmaapi_unmark_busy(ddev, umap, i);
+	if (n > 1) {
+		runs = kvmalloc_array(n, sizeof(*runs),
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!runs)
 			return false;
-		}
 	}
-	umap->busy = true;
+	for_each_sgtable_sg(&umap->sgt, sg, i) {
+		unsigned long pfn = page_to_pfn(sg_page(sg));
+
+		runs[i].first = pfn + (sg->offset >> PAGE_SHIFT);
+		runs[i].last = pfn + ((sg->offset + sg->length - 1) >> PAGE_SHIFT);
+	}
+
+	spin_lock(&ddev->busy_lock);
+	for (i = 0; i < n; i++) {
+		if (dmaapi_busy_iter_first(&ddev->busy, runs[i].first,
+					   runs[i].last))
+			break;
+		dmaapi_busy_insert(&runs[i], &ddev->busy);
+	}
+	if (i < n) {
+		while (i--)
+			dmaapi_busy_remove(&runs[i], &ddev->busy);
+		spin_unlock(&ddev->busy_lock);
+		dmaapi_free_runs(umap, runs);
+		return false;
+	}
+	spin_unlock(&ddev->busy_lock);
+	umap->busy = runs;
+	umap->nbusy = n;
 	return true;
 }
 
 static void dmaapi_release_busy(struct dmaapi_dev *ddev,
 				struct dmaapi_umap *umap)
 {
-	if (umap->busy)
-		dmaapi_unmark_busy(ddev, umap, umap->npages);
-	umap->busy = false;
+	unsigned int i;
+
+	if (!umap->busy)
+		return;
+	spin_lock(&ddev->busy_lock);
+	for (i = 0; i < umap->nbusy; i++)
+		dmaapi_busy_remove(&umap->busy[i], &ddev->busy);
+	spin_unlock(&ddev->busy_lock);
+	dmaapi_free_runs(umap, umap->busy);
+	umap->busy = NULL;
+	umap->nbusy = 0;
 }
 
 /*

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <dmaapi.h>
 
@@ -76,25 +78,42 @@ FIXTURE_VARIANT_ADD(edu, b64) { .bytes = 64 };
 FIXTURE_VARIANT_ADD(edu, b1000) { .bytes = 1000 };
 FIXTURE_VARIANT_ADD(edu, b2048) { .bytes = 2048 };
 
-FIXTURE_SETUP(edu)
+/*
+ * Opens the node of the edu device the runner bound (DMAAPI_EDU), or of the
+ * first one there is, into @bdf; *@skip says why not where a test cannot run.
+ */
+static void open_edu(struct __test_metadata *_metadata, char bdf[32],
+		     struct dmaapi_device **dev, uint64_t *mask, const char **skip)
 {
-	const char *bdf = getenv("DMAAPI_EDU");
-	char found[32];
+	const char *env = getenv("DMAAPI_EDU");
 	int ret;
 
-	bool told = bdf;	/* the runner bound it: its node must open */
-
-	if (!bdf) {
-		if (edu_find(found, sizeof(found)))
-			SKIP(return, "no QEMU edu device (1234:11e8) in this machine");
-		bdf = found;
+	*skip = NULL;
+	if (env) {
+		snprintf(bdf, 32, "%s", env);
+	} else if (edu_find(bdf, 32)) {
+		*skip = "no QEMU edu device (1234:11e8) in this machine";
+		return;
 	}
-	self->mask = (1ULL << edu_mask_bits()) - 1;
-	ret = dmaapi_device_open(bdf, self->mask, &self->dev);
-	if (!told && ret == -DMAAPI_ERR_SYSTEM &&
-	    (dmaapi_last_error()->sys_errno == ENOENT || dmaapi_last_error()->sys_errno == ENODEV))
-		SKIP(return, "edu device not bound to dmaapi");
+	*mask = (1ULL << edu_mask_bits()) - 1;
+	ret = dmaapi_device_open(bdf, *mask, dev);
+	/* the runner bound it: its node must open */
+	if (!env && ret == -DMAAPI_ERR_SYSTEM &&
+	    (dmaapi_last_error()->sys_errno == ENOENT || dmaapi_last_error()->sys_errno == ENODEV)) {
+		*skip = "edu device not bound to dmaapi";
+		return;
+	}
 	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", bdf, dmaapi_strerror(ret));
+}
+
+FIXTURE_SETUP(edu)
+{
+	const char *skip;
+	char bdf[32];
+
+	open_edu(_metadata, bdf, &self->dev, &self->mask, &skip);
+	if (skip)
+		SKIP(return, "%s", skip);
 	ASSERT_EQ(0, edu_open(&self->edu, bdf));
 	ASSERT_EQ(0, DMAAPI_ARRAY_ZERO(self->dev, uint8_t, EDU_MAX_XFER, DMAAPI_FROM_DEVICE,
 				       &self->peek));
@@ -422,6 +441,87 @@ TEST_F(edu, mask_honoured)
 	}
 	for (int i = 0; i < N; i++)
 		dmaapi_array_free(a[i]);
+}
+
+static bool map_bounced(struct dmaapi_device *dev, void *buf, size_t len, struct dmaapi_map **m)
+{
+	*m = NULL;
+	if (dmaapi_map_single_array(dev, buf, 1, len, 1, DMAAPI_BIDIRECTIONAL, m))
+		return false;
+	return dmaapi_map_region(*m)->flags & DMAAPI_REGION_BOUNCED;
+}
+
+/*
+ * What two streaming mappings must not share is a physical page, wherever
+ * it is mapped in the process.  Through an IOMMU a mapping of scattered
+ * pages is mapped directly, as several runs of pages; a second mapping of
+ * any one of its pages bounces (the middle one, the last, the first at
+ * another virtual address), as does a mapping holding one page twice, while
+ * a page of no mapping does not.  Eight pages of a memfd at @buf, page 2 of
+ * it again at @buf + 8 pages.  Without an IOMMU scattered pages bounce for
+ * that alone: nothing to tell.
+ */
+TEST(overlapping_pages_bounce)
+{
+	const size_t pg = 4096, n = 8;	/* page[] below: n - 1 and n */
+	struct dmaapi_map *m1, *m2, *other;
+	struct dmaapi_device_info info;
+	struct dmaapi_device *dev;
+	const char *skip;
+	uint8_t *buf, *lone;
+	uint64_t mask;
+	char bdf[32];
+	int fd;
+
+	open_edu(_metadata, bdf, &dev, &mask, &skip);
+	if (skip)
+		SKIP(return, "%s", skip);
+	ASSERT_EQ(0, dmaapi_device_info(dev, &info));
+	if (!(info.flags & DMAAPI_INFO_IOMMU)) {
+		dmaapi_device_close(dev);
+		SKIP(return, "no IOMMU: scattered pages bounce anyway");
+	}
+	fd = memfd_create("overlap", MFD_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, n * pg));
+	buf = mmap(NULL, (n + 1) * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(buf + n * pg, mmap(buf + n * pg, pg, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_FIXED, fd, 2 * pg));
+	/* written back to front: scattered pages */
+	for (size_t i = n; i-- > 0;)
+		memset(buf + i * pg, (int)i, pg);
+	ASSERT_EQ(2, buf[n * pg + 7]) TH_LOG("page 2 is not at the end too");
+	lone = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		    -1, 0);
+	ASSERT_NE(MAP_FAILED, lone);
+
+	ASSERT_FALSE(map_bounced(dev, buf, n * pg, &m1)) TH_LOG("eight pages through the IOMMU");
+	ASSERT_NE(NULL, m1) TH_LOG("map: %s", strerror(dmaapi_last_error()->sys_errno));
+	/* the first, a middle one, the last, and the first at another address */
+	for (size_t i = 0; i < 4; i++) {
+		static const size_t page[] = { 0, 5, 7, 8 };
+
+		EXPECT_TRUE(map_bounced(dev, buf + page[i] * pg + 64, 128, &m2))
+			TH_LOG("page %zu of a direct mapping mapped directly again", page[i]);
+		dmaapi_map_free(m2);
+	}
+	EXPECT_FALSE(map_bounced(dev, lone, pg, &other)) TH_LOG("a page of no mapping bounced");
+	dmaapi_map_free(other);
+	dmaapi_map_free(m1);
+
+	/* the pages free again map directly, but not a mapping with page 2 twice */
+	EXPECT_FALSE(map_bounced(dev, buf + 5 * pg, pg, &m2)) TH_LOG("page 5 stayed busy");
+	dmaapi_map_free(m2);
+	EXPECT_TRUE(map_bounced(dev, buf + pg, n * pg, &m2)) TH_LOG("page 2 twice, mapped directly");
+	dmaapi_map_free(m2);
+	EXPECT_FALSE(map_bounced(dev, buf + pg, (n - 1) * pg, &m2)) TH_LOG("pages 1-7 bounced");
+	dmaapi_map_free(m2);
+
+	munmap(lone, pg);
+	munmap(buf, (n + 1) * pg);
+	close(fd);
+	dmaapi_device_close(dev);
 }
 
 TEST_HARNESS_MAIN
