@@ -178,6 +178,7 @@ struct dmaapi_buf {
 	bool orphaned;		/* not in live_bufs any more (removal) */
 	size_t size;		/* bytes allocated */
 	void *cpu_addr;		/* coherent */
+	unsigned long attrs;	/* coherent: DMA_ATTR_* it was allocated with */
 	struct page *page;	/* cached */
 	dma_addr_t dma;
 };

@@ -26,7 +26,8 @@ static void dmaapi_buf_free_dma(struct dmaapi_buf *buf)
 		dma_free_pages(ddev->dev, buf->size, buf->page, buf->dma,
 			       buf->obj.dir);
 	else
-		dma_free_coherent(ddev->dev, buf->size, buf->cpu_addr, buf->dma);
+		dma_free_attrs(ddev->dev, buf->size, buf->cpu_addr, buf->dma,
+			       buf->attrs);
 	buf->freed = true;
 	if (!buf->orphaned && atomic_dec_and_test(&ddev->live_bufs))
 		wake_up_all(&ddev->bufs_wq);
@@ -90,16 +91,39 @@ void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
 	wait_event(ddev->bufs_wq, !atomic_read(&ddev->live_bufs));
 }
 
+/*
+ * Coherent memory.  Behind an IOMMU, dma_alloc_coherent() builds the buffer
+ * a page at a time (iommu_dma_alloc_remap): a scatterlist mapped into the
+ * IOMMU and a vmap() for the kernel's view, undone page by page, with a
+ * kernel TLB flush, on free.  Physically contiguous memory is one IOMMU
+ * mapping and the linear map: it is tried first, without the allocator's
+ * retries, and the pages are the fallback (a fragmented memory, or sizes
+ * past the buddy allocator's largest order without CMA).  Without an
+ * IOMMU the memory is contiguous anyway and the attribute is not asked for.
+ */
+static void *dmaapi_alloc_coherent(struct device *dev, struct dmaapi_buf *buf,
+				   gfp_t gfp)
+{
+	if (device_iommu_mapped(dev)) {
+		buf->attrs = DMA_ATTR_FORCE_CONTIGUOUS;
+		buf->cpu_addr = dma_alloc_attrs(dev, buf->size, &buf->dma,
+						gfp | __GFP_NORETRY, buf->attrs);
+		if (buf->cpu_addr)
+			return buf->cpu_addr;
+	}
+	buf->attrs = 0;
+	buf->cpu_addr = dma_alloc_attrs(dev, buf->size, &buf->dma, gfp, 0);
+	return buf->cpu_addr;
+}
+
 static int dmaapi_buf_alloc_dma(struct dmaapi_ctx *ctx, struct dmaapi_buf *buf)
 {
 	struct device *dev = ctx->ddev->dev;
 	/* charged to the caller's memcg (CMA and carve-outs are not) */
 	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 
-	if (!buf->cached) {
-		buf->cpu_addr = dma_alloc_coherent(dev, buf->size, &buf->dma, gfp);
-		return buf->cpu_addr ? 0 : -ENOMEM;
-	}
+	if (!buf->cached)
+		return dmaapi_alloc_coherent(dev, buf, gfp) ? 0 : -ENOMEM;
 
 	buf->page = dma_alloc_pages(dev, buf->size, &buf->dma, buf->obj.dir, gfp);
 	if (!buf->page)
@@ -320,8 +344,8 @@ int dmaapi_mmap(struct file *filp, struct vm_area_struct *vma)
 	if (buf->cached)
 		ret = dma_mmap_pages(ddev->dev, vma, buf->size, buf->page);
 	else
-		ret = dma_mmap_coherent(ddev->dev, vma, buf->cpu_addr, buf->dma,
-					buf->size);
+		ret = dma_mmap_attrs(ddev->dev, vma, buf->cpu_addr, buf->dma,
+				     buf->size, buf->attrs);
 	if (ret)
 		goto err_unlock;
 	vma->vm_private_data = buf;

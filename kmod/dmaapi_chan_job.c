@@ -126,8 +126,8 @@ static int dmaapi_chan_map_coherent(struct dmaapi_ctx *ctx,
 	unsigned int i;
 	int ret;
 
-	if (dma_get_sgtable(ctx->ddev->dev, &sgt, buf->cpu_addr, buf->dma,
-			    buf->size))
+	if (dma_get_sgtable_attrs(ctx->ddev->dev, &sgt, buf->cpu_addr, buf->dma,
+				  buf->size, buf->attrs))
 		return -EOPNOTSUPP;
 	map = dmaapi_chan_map_alloc(tmpl, sgt.orig_nents);
 	ret = -ENOMEM;

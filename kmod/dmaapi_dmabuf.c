@@ -233,7 +233,8 @@ static int dmaapi_exp_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	vma->vm_pgoff += exp->pgoff;
 	if (buf->cached)
 		return dma_mmap_pages(dev, vma, buf->size, buf->page);
-	return dma_mmap_coherent(dev, vma, buf->cpu_addr, buf->dma, buf->size);
+	return dma_mmap_attrs(dev, vma, buf->cpu_addr, buf->dma, buf->size,
+			      buf->attrs);
 }
 
 static int dmaapi_exp_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
@@ -290,8 +291,8 @@ static int dmaapi_exp_get_pages(struct dmaapi_export *exp)
 		return 0;
 	}
 
-	ret = dma_get_sgtable(buf->ddev->dev, &sgt, buf->cpu_addr, buf->dma,
-			      buf->size);
+	ret = dma_get_sgtable_attrs(buf->ddev->dev, &sgt, buf->cpu_addr,
+				    buf->dma, buf->size, buf->attrs);
 	if (ret) {
 		dev_dbg(buf->ddev->dev, "no pages for coherent memory: %d\n",
 			ret);
