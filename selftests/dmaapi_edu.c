@@ -524,4 +524,88 @@ TEST(overlapping_pages_bounce)
 	dmaapi_device_close(dev);
 }
 
+/*
+ * A coherent array the device reaches end to end.  Behind an IOMMU the
+ * module allocates it physically contiguous when it can (one IOVA range
+ * over the linear map) and page by page when it cannot: 8 MiB is past the
+ * buddy allocator's largest block, so without CMA it takes the second path,
+ * and 256 KiB the first.  The device writes a pattern at the start, across a
+ * page boundary in the middle and at the end, the CPU reads it there and
+ * nowhere else, then writes another that the device reads back.
+ */
+static void large_array(struct __test_metadata *_metadata, size_t size, bool need_iommu)
+{
+	const size_t n = EDU_MAX_XFER;
+	const size_t offs[] = { 0, size / 2 - n / 2, size - n };
+	uint8_t pat[EDU_MAX_XFER], got[EDU_MAX_XFER];
+	struct dmaapi_array *a, *bounce;
+	struct dmaapi_device_info info;
+	struct dmaapi_device *dev;
+	struct edu edu;
+	const char *skip;
+	uint64_t mask;
+	char bdf[32];
+	uint8_t v;
+	int ret;
+
+	open_edu(_metadata, bdf, &dev, &mask, &skip);
+	if (skip)
+		SKIP(return, "%s", skip);
+	ASSERT_EQ(0, dmaapi_device_info(dev, &info));
+	if (need_iommu && !(info.flags & DMAAPI_INFO_IOMMU)) {
+		dmaapi_device_close(dev);
+		SKIP(return, "no IOMMU: coherent memory this large needs contiguous pages");
+	}
+	ASSERT_EQ(0, edu_open(&edu, bdf));
+	ret = DMAAPI_ARRAY_ZERO(dev, uint8_t, size, DMAAPI_BIDIRECTIONAL, &a);
+	ASSERT_EQ(0, ret) TH_LOG("%zu bytes: %s", size, dmaapi_strerror(ret));
+	check_fits(_metadata, mask, dmaapi_array_dma_addr(a), size);
+	ASSERT_EQ(0, DMAAPI_ARRAY_ZERO(dev, uint8_t, n, DMAAPI_BIDIRECTIONAL, &bounce));
+
+	for (size_t k = 0; k < 3; k++) {
+		size_t off = offs[k];
+
+		/* the device's buffer gets a pattern, then writes it at @off */
+		fill(pat, n, (unsigned int)k + 1);
+		ASSERT_EQ(0, dmaapi_array_copy_from_slice(bounce, pat, n));
+		ASSERT_EQ(0, edu_dma_to_dev(&edu, dmaapi_array_dma_addr(bounce), 0, n));
+		ASSERT_EQ(0, edu_dma_to_ram(&edu, dmaapi_array_dma_addr(a) + off, 0, n));
+		for (size_t i = 0; i < n; i++) {
+			ASSERT_EQ(0, dmaapi_array_read(a, off + i, &v));
+			ASSERT_EQ(pat[i], v) TH_LOG("%zu bytes, byte %zu", size, off + i);
+		}
+		if (off) {
+			ASSERT_EQ(0, dmaapi_array_read(a, off - 1, &v));
+			ASSERT_EQ(0, v) TH_LOG("%zu bytes: byte %zu written", size, off - 1);
+		}
+		if (off + n < size) {
+			ASSERT_EQ(0, dmaapi_array_read(a, off + n, &v));
+			ASSERT_EQ(0, v) TH_LOG("%zu bytes: byte %zu written", size, off + n);
+		}
+
+		/* the CPU writes another, the device reads it from @off */
+		fill(pat, n, (unsigned int)k + 7);
+		for (size_t i = 0; i < n; i++)
+			ASSERT_EQ(0, dmaapi_array_set(a, off + i, &pat[i]));
+		ASSERT_EQ(0, edu_dma_to_dev(&edu, dmaapi_array_dma_addr(a) + off, 0, n));
+		ASSERT_EQ(0, edu_dma_to_ram(&edu, dmaapi_array_dma_addr(bounce), 0, n));
+		ASSERT_EQ(0, dmaapi_array_read_slice(bounce, 0, n, got));
+		ASSERT_EQ(-1, mismatch(pat, got, n)) TH_LOG("%zu bytes at %zu", size, off);
+	}
+	dmaapi_array_free(bounce);
+	dmaapi_array_free(a);
+	edu_close(&edu);
+	dmaapi_device_close(dev);
+}
+
+TEST(large_array_contiguous)
+{
+	large_array(_metadata, 256 << 10, false);
+}
+
+TEST(large_array_paged)
+{
+	large_array(_metadata, 8 << 20, true);
+}
+
 TEST_HARNESS_MAIN
