@@ -98,13 +98,14 @@ void dmaapi_dev_free_bufs(struct dmaapi_dev *ddev)
  * kernel TLB flush, on free.  Physically contiguous memory is one IOMMU
  * mapping and the linear map: it is tried first, without the allocator's
  * retries, and the pages are the fallback (a fragmented memory, or sizes
- * past the buddy allocator's largest order without CMA).  Without an
- * IOMMU the memory is contiguous anyway and the attribute is not asked for.
+ * past the buddy allocator's largest order without CMA).  Without a
+ * translating IOMMU (none, or an identity domain: dma-direct) the memory is
+ * contiguous anyway and the attribute is not asked for.
  */
 static void *dmaapi_alloc_coherent(struct device *dev, struct dmaapi_buf *buf,
 				   gfp_t gfp)
 {
-	if (device_iommu_mapped(dev)) {
+	if (dmaapi_dev_translated(dev)) {
 		buf->attrs = DMA_ATTR_FORCE_CONTIGUOUS;
 		buf->cpu_addr = dma_alloc_attrs(dev, buf->size, &buf->dma,
 						gfp | __GFP_NORETRY, buf->attrs);
